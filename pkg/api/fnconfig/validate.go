@@ -1,0 +1,57 @@
+package fnconfig
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// imageRef is the Docker reference grammar (name[:tag][@digest]), enough to
+// catch typos such as spaces, upper-case repositories or an empty tag.
+var imageRef = regexp.MustCompile(`^(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$`)
+
+// dnsLabel is a Kubernetes object name usable as a Secret name.
+var dnsSubdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+
+// Validate checks a defaulted Spec.
+func (s *Spec) Validate() []Problem {
+	var p []Problem
+	enum := func(field, v string, allowed ...string) {
+		for _, a := range allowed {
+			if v == a {
+				return
+			}
+		}
+		p = append(p, Problem{Field: field, Value: v, Message: fmt.Sprintf("%s must be one of: %s", field, strings.Join(allowed, ", "))})
+	}
+	enum("spec.mode", s.Mode, ModeRender, ModeValidate)
+	enum("spec.platform", s.Platform, PlatformKubernetes, PlatformOpenShift)
+	enum("spec.absentSecrets", s.AbsentSecrets, AbsentIgnore, AbsentWarn, AbsentError)
+	enum("spec.hmacSecret", s.HMACSecret, HMACReference, HMACGenerate)
+	if !imageRef.MatchString(s.VMCPImage) {
+		p = append(p, Problem{Field: "spec.vmcpImage", Value: s.VMCPImage, Message: fmt.Sprintf("spec.vmcpImage %q is not a valid image reference (expected registry/repository[:tag][@digest], e.g. %s)", s.VMCPImage, DefaultVMCPImage)})
+	}
+	for i, n := range s.DefaultImagePullSecrets {
+		if !dnsSubdomain.MatchString(n) {
+			p = append(p, Problem{Field: fmt.Sprintf("spec.defaultImagePullSecrets[%d]", i), Value: n, Message: fmt.Sprintf("%q is not a valid Secret name", n)})
+		}
+	}
+	if r := s.DefaultRedis; r != nil {
+		// The operator refuses to start with these combinations (§1.5).
+		if r.TLS != nil {
+			if (r.TLS.CASecretName == "") != (r.TLS.CASecretKey == "") {
+				p = append(p, Problem{Field: "spec.defaultRedis.tls", Message: "spec.defaultRedis.tls.caSecretName and caSecretKey must be set together"})
+			}
+			if r.TLS.CASecretName != "" && !r.TLS.Enabled {
+				p = append(p, Problem{Field: "spec.defaultRedis.tls.enabled", Value: false, Message: "spec.defaultRedis.tls.caSecretName requires spec.defaultRedis.tls.enabled: true"})
+			}
+			if r.TLS.Enabled && r.Addr == "" {
+				p = append(p, Problem{Field: "spec.defaultRedis.addr", Message: "spec.defaultRedis.tls.enabled requires spec.defaultRedis.addr"})
+			}
+		}
+		if r.Addr == "" && r.SecretName != "" {
+			p = append(p, Problem{Field: "spec.defaultRedis.addr", Message: "spec.defaultRedis.secretName has no effect without spec.defaultRedis.addr"})
+		}
+	}
+	return p
+}

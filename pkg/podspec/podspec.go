@@ -1,0 +1,318 @@
+// Package podspec computes the vmcp container's environment and volumes from
+// a resolved VirtualMCPServer, in the operator's exact order (spec §3.6,
+// §3.7). Secrets are only referenced (secretKeyRef), never read.
+package podspec
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/vmcp-render/vmcp-render/pkg/api/fnconfig"
+	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
+	"github.com/vmcp-render/vmcp-render/pkg/authserver"
+	"github.com/vmcp-render/vmcp-render/pkg/resolve"
+	"github.com/vmcp-render/vmcp-render/pkg/vmcpconfig"
+	"github.com/vmcp-render/vmcp-render/pkg/vmcpconfig/convert"
+)
+
+// HMACSecretName is the Secret the operator creates for session token binding.
+func HMACSecretName(server string) string { return server + "-hmac-secret" }
+
+// Pod is the env and volumes of the vmcp container, groups 1–9 and rows 2–13.
+type Pod struct {
+	Env          []corev1.EnvVar
+	Volumes      []corev1.Volume
+	VolumeMounts []corev1.VolumeMount
+}
+
+// Build assembles the env and volumes. Only the auth server part can fail.
+func Build(s *resolve.Server, spec fnconfig.Spec) (*Pod, error) {
+	v := s.VMCP
+	p := &Pod{}
+	p.Env = append(p.Env, literal("VMCP_NAME", v.Name), literal("VMCP_NAMESPACE", s.Namespace))
+	if o := inlineOIDC(s); o != nil && o.ClientSecretRef != nil {
+		p.Env = append(p.Env, fromSecret(convert.OIDCClientSecretEnv, o.ClientSecretRef))
+	}
+	p.Env = append(p.Env, outgoingAuthEnv(s)...)
+	p.Env = append(p.Env, headerForwardEnv(s)...)
+	p.Env = append(p.Env, fromSecret("VMCP_SESSION_HMAC_SECRET", &toolhive.SecretKeyRef{Name: HMACSecretName(v.Name), Key: "hmac-secret"}))
+	p.Env = append(p.Env, sessionPasswordEnv(v, spec)...)
+	p.Env = append(p.Env, telemetryEnv(s)...)
+
+	if o := inlineOIDC(s); o != nil && o.CABundleRef != nil && o.CABundleRef.ConfigMapRef != nil && o.CABundleRef.ConfigMapRef.Name != "" {
+		cm := o.CABundleRef.ConfigMapRef
+		p.addConfigMap("oidc-ca-bundle-"+cm.Name, cm.Name, keyOr(cm.Key), "/config/certs/"+cm.Name)
+	}
+	for _, w := range s.Workloads() {
+		if w.Entry == nil || w.Entry.Spec.CABundleRef == nil || w.Entry.Spec.CABundleRef.ConfigMapRef == nil {
+			continue
+		}
+		cm := w.Entry.Spec.CABundleRef.ConfigMapRef
+		p.addConfigMap(entryVolumeName(w.Name), cm.Name, keyOr(cm.Key), convert.EntryCABundleDir(w.Name))
+	}
+	if tc := telemetryConfig(s); tc != nil && tc.Spec.OpenTelemetry != nil {
+		if cb := tc.Spec.OpenTelemetry.CABundleRef; cb != nil && cb.ConfigMapRef != nil && cb.ConfigMapRef.Name != "" {
+			cm := cb.ConfigMapRef
+			p.addConfigMap("otel-ca-bundle-"+cm.Name, cm.Name, keyOr(cm.Key), "/config/certs/otel/"+cm.Name)
+		}
+	}
+
+	if as := v.Spec.AuthServerConfig; as != nil {
+		p.Env = append(p.Env, authserver.EnvVars(as)...)
+		vols, mounts, err := authserver.Volumes(as)
+		if err != nil {
+			return nil, err
+		}
+		p.Volumes = append(p.Volumes, vols...)
+		p.VolumeMounts = append(p.VolumeMounts, mounts...)
+	}
+
+	if ref := sessionCA(v, spec); ref != nil {
+		mode := int32(0o400)
+		p.Volumes = append(p.Volumes, corev1.Volume{Name: "session-redis-tls-ca", VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{
+			SecretName: ref.Name, Items: []corev1.KeyToPath{{Key: ref.Key, Path: "ca.crt"}}, DefaultMode: &mode,
+		}}})
+		p.VolumeMounts = append(p.VolumeMounts, corev1.VolumeMount{Name: "session-redis-tls-ca", MountPath: convert.SessionRedisCAPath, SubPath: "ca.crt", ReadOnly: true})
+	}
+	return p, nil
+}
+
+func (p *Pod) addConfigMap(volume, cm, key, dir string) {
+	p.Volumes = append(p.Volumes, corev1.Volume{Name: volume, VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{
+		LocalObjectReference: corev1.LocalObjectReference{Name: cm},
+		Items:                []corev1.KeyToPath{{Key: key, Path: key}},
+	}}})
+	p.VolumeMounts = append(p.VolumeMounts, corev1.VolumeMount{Name: volume, MountPath: dir, ReadOnly: true})
+}
+
+// entryVolumeName keeps the volume name within 63 characters the way the
+// operator does: truncate and add a short hash of the entry name.
+func entryVolumeName(entry string) string {
+	n := "ca-bundle-" + entry
+	if len(n) <= 63 {
+		return n
+	}
+	short := entry
+	if len(short) > 44 {
+		short = short[:44]
+	}
+	short = strings.TrimRight(short, "-")
+	sum := sha256.Sum256([]byte(entry))
+	return "ca-bundle-" + short + "-" + hex.EncodeToString(sum[:])[:8]
+}
+
+func keyOr(k string) string {
+	if k == "" {
+		return "ca.crt"
+	}
+	return k
+}
+
+func literal(name, value string) corev1.EnvVar { return corev1.EnvVar{Name: name, Value: value} }
+
+func fromSecret(name string, ref *toolhive.SecretKeyRef) corev1.EnvVar {
+	return corev1.EnvVar{Name: name, ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
+		LocalObjectReference: corev1.LocalObjectReference{Name: ref.Name}, Key: ref.Key,
+	}}}
+}
+
+func inlineOIDC(s *resolve.Server) *toolhive.InlineOIDCSharedConfig {
+	ia := s.VMCP.Spec.IncomingAuth
+	if ia == nil || ia.OIDCConfigRef == nil {
+		return nil
+	}
+	e, ok := s.Object(toolhive.KindMCPOIDCConfig, ia.OIDCConfigRef.Name)
+	if !ok || e.Invalid {
+		return nil
+	}
+	o := e.Obj.(*toolhive.MCPOIDCConfig)
+	if o.Spec.Type != "inline" {
+		return nil
+	}
+	return o.Spec.Inline
+}
+
+func telemetryConfig(s *resolve.Server) *toolhive.MCPTelemetryConfig {
+	ref := s.VMCP.Spec.TelemetryConfigRef
+	if ref == nil {
+		return nil
+	}
+	e, ok := s.Object(toolhive.KindMCPTelemetryConfig, ref.Name)
+	if !ok || e.Invalid {
+		return nil
+	}
+	return e.Obj.(*toolhive.MCPTelemetryConfig)
+}
+
+// outgoingAuthEnv is group 4: only when spec.outgoingAuth is set; workload
+// configs (sorted), then inline backends (sorted), then the default.
+// Duplicates across the three parts are kept, as upstream does.
+func outgoingAuthEnv(s *resolve.Server) []corev1.EnvVar {
+	o := s.VMCP.Spec.OutgoingAuth
+	if o == nil {
+		return nil
+	}
+	configEnv := func(name string) []corev1.EnvVar {
+		e, ok := s.Object(toolhive.KindMCPExternalAuthConfig, name)
+		if !ok || e.Invalid {
+			return nil
+		}
+		a := e.Obj.(*toolhive.MCPExternalAuthConfig)
+		var env []corev1.EnvVar
+		switch a.Spec.Type {
+		case "tokenExchange":
+			if t := a.Spec.TokenExchange; t != nil && t.ClientSecretRef != nil {
+				env = append(env, fromSecret(vmcpconfig.TokenExchangeSecretEnv(name), t.ClientSecretRef))
+			}
+		case "headerInjection":
+			if h := a.Spec.HeaderInjection; h != nil && h.ValueSecretRef != nil {
+				env = append(env, fromSecret(vmcpconfig.HeaderInjectionValueEnv(name), h.ValueSecretRef))
+			}
+		case "xaa":
+			if x := a.Spec.XAA; x != nil {
+				if x.IdpClientSecretRef != nil {
+					env = append(env, fromSecret(vmcpconfig.XAAIdpSecretEnv(name), x.IdpClientSecretRef))
+				}
+				if x.TargetClientSecretRef != nil {
+					env = append(env, fromSecret(vmcpconfig.XAATargetSecretEnv(name), x.TargetClientSecretRef))
+				}
+			}
+		}
+		return env
+	}
+	byName := func(env []corev1.EnvVar) []corev1.EnvVar {
+		sort.SliceStable(env, func(i, j int) bool { return env[i].Name < env[j].Name })
+		return env
+	}
+	var out []corev1.EnvVar
+	seen := map[string]bool{}
+	var part []corev1.EnvVar
+	for _, w := range s.Workloads() {
+		if w.ExternalAuthConfig == "" || seen[w.ExternalAuthConfig] {
+			continue
+		}
+		if _, overridden := o.Backends[w.Name]; overridden {
+			continue
+		}
+		seen[w.ExternalAuthConfig] = true
+		part = append(part, configEnv(w.ExternalAuthConfig)...)
+	}
+	out = append(out, byName(part)...)
+	if o.Backends != nil {
+		seen, part = map[string]bool{}, nil
+		for _, k := range sortedKeys(o.Backends) {
+			b := o.Backends[k]
+			if b.ExternalAuthConfigRef == nil || b.ExternalAuthConfigRef.Name == "" || seen[b.ExternalAuthConfigRef.Name] {
+				continue
+			}
+			seen[b.ExternalAuthConfigRef.Name] = true
+			part = append(part, configEnv(b.ExternalAuthConfigRef.Name)...)
+		}
+		out = append(out, byName(part)...)
+	}
+	if d := o.Default; d != nil && d.ExternalAuthConfigRef != nil && d.ExternalAuthConfigRef.Name != "" {
+		out = append(out, configEnv(d.ExternalAuthConfigRef.Name)...)
+	}
+	return out
+}
+
+// headerForwardEnv is group 5: per MCPServerEntry with headerForward, a JSON
+// description and one secret env per secret header; sorted by name.
+func headerForwardEnv(s *resolve.Server) []corev1.EnvVar {
+	var out []corev1.EnvVar
+	for _, w := range s.Workloads() {
+		if w.Entry == nil || w.Entry.Spec.HeaderForward == nil {
+			continue
+		}
+		hf := w.Entry.Spec.HeaderForward
+		e := vmcpconfig.EnvSuffix(w.Name)
+		desc := map[string]map[string]string{}
+		if len(hf.AddPlaintextHeaders) > 0 {
+			desc["addPlaintextHeaders"] = hf.AddPlaintextHeaders
+		}
+		secrets := map[string]string{}
+		for _, h := range hf.AddHeadersFromSecret {
+			if h.ValueSecretRef == nil {
+				continue
+			}
+			id := "HEADER_FORWARD_" + vmcpconfig.EnvSuffix(h.HeaderName) + "_" + e
+			secrets[h.HeaderName] = id
+			out = append(out, fromSecret("TOOLHIVE_SECRET_"+id, h.ValueSecretRef))
+		}
+		if len(secrets) > 0 {
+			desc["addHeadersFromSecret"] = secrets
+		}
+		if len(desc) > 0 {
+			b, _ := json.Marshal(desc) // maps of strings always marshal; keys come out sorted
+			out = append(out, literal("TOOLHIVE_HEADER_FORWARD_"+e, string(b)))
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// sessionPasswordEnv is group 7.
+func sessionPasswordEnv(v *toolhive.VirtualMCPServer, spec fnconfig.Spec) []corev1.EnvVar {
+	if ss := v.Spec.SessionStorage; ss != nil {
+		if ss.Provider == "redis" && ss.PasswordRef != nil {
+			return []corev1.EnvVar{fromSecret("THV_SESSION_REDIS_PASSWORD", ss.PasswordRef)}
+		}
+		return nil
+	}
+	if r := spec.DefaultRedis; r != nil && r.Addr != "" && r.SecretName != "" {
+		return []corev1.EnvVar{fromSecret("THV_SESSION_REDIS_PASSWORD", &toolhive.SecretKeyRef{Name: r.SecretName, Key: r.SecretKey})}
+	}
+	return nil
+}
+
+// sessionCA is row 13's Secret: spec's TLS CA for redis, else the global one.
+func sessionCA(v *toolhive.VirtualMCPServer, spec fnconfig.Spec) *toolhive.SecretKeyRef {
+	if ss := v.Spec.SessionStorage; ss != nil && ss.Provider == "redis" {
+		if ss.TLS != nil && ss.TLS.CACertSecretRef != nil {
+			return ss.TLS.CACertSecretRef
+		}
+		return nil
+	}
+	if r := spec.DefaultRedis; r != nil && r.Addr != "" && r.TLS != nil && r.TLS.Enabled && r.TLS.CASecretName != "" {
+		return &toolhive.SecretKeyRef{Name: r.TLS.CASecretName, Key: r.TLS.CASecretKey}
+	}
+	return nil
+}
+
+// telemetryEnv is group 8.
+func telemetryEnv(s *resolve.Server) []corev1.EnvVar {
+	tc := telemetryConfig(s)
+	if tc == nil {
+		return nil
+	}
+	svc := s.VMCP.Spec.TelemetryConfigRef.ServiceName
+	if svc == "" {
+		svc = s.VMCP.Name
+	}
+	out := []corev1.EnvVar{literal("OTEL_RESOURCE_ATTRIBUTES", fmt.Sprintf("service.name=%s,service.namespace=%s", svc, s.Namespace))}
+	if o := tc.Spec.OpenTelemetry; o != nil {
+		for _, h := range o.SensitiveHeaders {
+			if h.SecretKeyRef == nil {
+				continue
+			}
+			name := "TOOLHIVE_OTEL_HEADER_" + strings.ToUpper(strings.ReplaceAll(h.Name, "-", "_"))
+			out = append(out, fromSecret(name, h.SecretKeyRef))
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}

@@ -1,0 +1,183 @@
+// Package results turns findings about input objects into KRM function
+// results: severity, message, the resource and field at fault, the file it
+// came from, and stable tags that tools can filter on.
+package results
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Severities, re-exported so callers need not import the framework.
+const (
+	Error   = framework.Error
+	Warning = framework.Warning
+	Info    = framework.Info
+)
+
+// Ref identifies the object a result is about and where it was read from.
+type Ref struct {
+	APIVersion, Kind, Namespace, Name string
+	// File and Index come from the orchestrator's path/index annotations.
+	File  string
+	Index int
+}
+
+// RefOf reads the identity and file annotations of an input item.
+func RefOf(n *yaml.RNode) Ref {
+	r := Ref{APIVersion: n.GetApiVersion(), Kind: n.GetKind(), Namespace: n.GetNamespace(), Name: n.GetName()}
+	anns := n.GetAnnotations()
+	r.File = firstNonEmpty(anns[kioutil.PathAnnotation], anns[kioutil.LegacyPathAnnotation])
+	if idx := firstNonEmpty(anns[kioutil.IndexAnnotation], anns[kioutil.LegacyIndexAnnotation]); idx != "" {
+		r.Index, _ = strconv.Atoi(idx)
+	}
+	return r
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// Finding is one problem: what rule it breaks, where, and what to do.
+type Finding struct {
+	Severity framework.Severity
+	// Rule is a stable kebab-case tag (e.g. "audience-mismatch").
+	Rule string
+	// Field is the dotted path inside the object (e.g. spec.incomingAuth.type).
+	Field         string
+	CurrentValue  any
+	ProposedValue any
+	Message       string
+	// ConditionType and Reason name the operator status condition, when the
+	// operator reports the same problem.
+	ConditionType, Reason string
+}
+
+// Result builds the KRM result of a finding about ref.
+func Result(ref Ref, f Finding) *framework.Result {
+	r := &framework.Result{
+		Message:  f.Message,
+		Severity: f.Severity,
+		Tags:     map[string]string{},
+	}
+	if r.Severity == "" {
+		r.Severity = Error
+	}
+	if ref.Kind != "" || ref.Name != "" {
+		r.ResourceRef = &yaml.ResourceIdentifier{
+			TypeMeta: yaml.TypeMeta{APIVersion: ref.APIVersion, Kind: ref.Kind},
+			NameMeta: yaml.NameMeta{Name: ref.Name, Namespace: ref.Namespace},
+		}
+	}
+	if f.Field != "" {
+		r.Field = &framework.Field{Path: f.Field, CurrentValue: f.CurrentValue, ProposedValue: f.ProposedValue}
+	}
+	if ref.File != "" {
+		r.File = &framework.File{Path: ref.File, Index: ref.Index}
+	}
+	if f.Rule != "" {
+		r.Tags["rule"] = f.Rule
+	}
+	if f.ConditionType != "" {
+		r.Tags["conditionType"] = f.ConditionType
+	}
+	if f.Reason != "" {
+		r.Tags["reason"] = f.Reason
+	}
+	if len(r.Tags) == 0 {
+		r.Tags = nil
+	}
+	return r
+}
+
+// Sort orders results deterministically: errors first, then by resource,
+// field, rule and message, so output does not depend on map iteration.
+func Sort(rs framework.Results) {
+	sort.SliceStable(rs, func(i, j int) bool {
+		a, b := rs[i], rs[j]
+		if ra, rb := rank(a.Severity), rank(b.Severity); ra != rb {
+			return ra < rb
+		}
+		return key(a) < key(b)
+	})
+}
+
+func rank(s framework.Severity) int {
+	switch s {
+	case framework.Error:
+		return 0
+	case framework.Warning:
+		return 1
+	default:
+		return 2
+	}
+}
+
+func key(r *framework.Result) string {
+	var b strings.Builder
+	if r.ResourceRef != nil {
+		fmt.Fprintf(&b, "%s/%s/%s/%s", r.ResourceRef.Namespace, r.ResourceRef.Kind, r.ResourceRef.Name, r.ResourceRef.APIVersion)
+	}
+	b.WriteByte(0)
+	if r.Field != nil {
+		b.WriteString(r.Field.Path)
+	}
+	b.WriteByte(0)
+	b.WriteString(r.Tags["rule"])
+	b.WriteByte(0)
+	b.WriteString(r.Message)
+	return b.String()
+}
+
+// HasErrors reports whether any result is an error.
+func HasErrors(rs framework.Results) bool {
+	for _, r := range rs {
+		if r.Severity == framework.Error {
+			return true
+		}
+	}
+	return false
+}
+
+// Line renders a result as one line for stderr, since kustomize never shows
+// the results field: "error: VirtualMCPServer toolhive/x: spec.a: message [rule]".
+func Line(r *framework.Result) string {
+	var b strings.Builder
+	b.WriteString(string(r.Severity))
+	b.WriteString(": ")
+	if r.ResourceRef != nil {
+		b.WriteString(r.ResourceRef.Kind)
+		if r.ResourceRef.Name != "" {
+			b.WriteByte(' ')
+			if r.ResourceRef.Namespace != "" {
+				b.WriteString(r.ResourceRef.Namespace)
+				b.WriteByte('/')
+			}
+			b.WriteString(r.ResourceRef.Name)
+		}
+		b.WriteString(": ")
+	}
+	if r.Field != nil && r.Field.Path != "" {
+		b.WriteString(r.Field.Path)
+		b.WriteString(": ")
+	}
+	b.WriteString(strings.ReplaceAll(r.Message, "\n", " "))
+	if rule := r.Tags["rule"]; rule != "" {
+		fmt.Fprintf(&b, " [%s]", rule)
+	}
+	if r.File != nil && r.File.Path != "" {
+		fmt.Fprintf(&b, " (%s)", r.File.Path)
+	}
+	return b.String()
+}

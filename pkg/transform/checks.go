@@ -1,0 +1,287 @@
+package transform
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/vmcp-render/vmcp-render/pkg/api/fnconfig"
+	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
+	"github.com/vmcp-render/vmcp-render/pkg/podspec"
+	"github.com/vmcp-render/vmcp-render/pkg/resolve"
+	"github.com/vmcp-render/vmcp-render/pkg/results"
+	"github.com/vmcp-render/vmcp-render/pkg/vmcpconfig"
+	"github.com/vmcp-render/vmcp-render/pkg/workload"
+)
+
+func metaType(apiVersion, kind string) metav1.TypeMeta {
+	return metav1.TypeMeta{APIVersion: apiVersion, Kind: kind}
+}
+
+// checkTelemetry is step 9 for spec.telemetryConfigRef: the MCPTelemetryConfig
+// must exist and pass its own Validate() (rows T1, T2).
+func (p *pipeline) checkTelemetry(rs *resolve.Server) []results.Finding {
+	ref := rs.VMCP.Spec.TelemetryConfigRef
+	if ref == nil {
+		return nil
+	}
+	const field = "spec.telemetryConfigRef.name"
+	e, ok := rs.Object(toolhive.KindMCPTelemetryConfig, ref.Name)
+	if !ok {
+		return []results.Finding{{Field: field, CurrentValue: ref.Name, Rule: "telemetry-config-not-found",
+			ConditionType: "TelemetryConfigRefValidated", Reason: "TelemetryConfigRefNotFound",
+			Message: fmt.Sprintf("MCPTelemetryConfig %s not found; add it to the input or fix spec.telemetryConfigRef.name", ref.Name)}}
+	}
+	if e.Invalid {
+		return []results.Finding{{Field: field, CurrentValue: ref.Name, Rule: "telemetry-config-invalid",
+			ConditionType: "TelemetryConfigRefValidated", Reason: "TelemetryConfigRefInvalid",
+			Message: fmt.Sprintf("MCPTelemetryConfig %s is invalid: see its own error results", ref.Name)}}
+	}
+	if msg := validateTelemetry(e.Obj.(*toolhive.MCPTelemetryConfig)); msg != "" {
+		return []results.Finding{{Field: field, CurrentValue: ref.Name, Rule: "telemetry-config-invalid",
+			ConditionType: "TelemetryConfigRefValidated", Reason: "TelemetryConfigRefInvalid",
+			Message: fmt.Sprintf("MCPTelemetryConfig %s is invalid: %s", ref.Name, msg)}}
+	}
+	return nil
+}
+
+// validateTelemetry is MCPTelemetryConfig.Validate(); the first problem wins.
+func validateTelemetry(tc *toolhive.MCPTelemetryConfig) string {
+	o := tc.Spec.OpenTelemetry
+	if o == nil {
+		return ""
+	}
+	tracing := o.Tracing != nil && o.Tracing.Enabled
+	metrics := o.Metrics != nil && o.Metrics.Enabled
+	if o.Endpoint != "" && !tracing && !metrics {
+		return "endpoint requires at least one of tracing or metrics to be enabled"
+	}
+	for i, h := range o.SensitiveHeaders {
+		switch {
+		case h.Name == "":
+			return fmt.Sprintf("openTelemetry.sensitiveHeaders[%d].name must not be empty", i)
+		case h.SecretKeyRef == nil || h.SecretKeyRef.Name == "":
+			return fmt.Sprintf("openTelemetry.sensitiveHeaders[%d].secretKeyRef.name must not be empty", i)
+		case h.SecretKeyRef.Key == "":
+			return fmt.Sprintf("openTelemetry.sensitiveHeaders[%d].secretKeyRef.key must not be empty", i)
+		}
+		if _, dup := o.Headers[h.Name]; dup {
+			return fmt.Sprintf("header %q appears in both headers and sensitiveHeaders", h.Name)
+		}
+	}
+	if cb := o.CABundleRef; cb != nil {
+		switch {
+		case o.Insecure:
+			return "openTelemetry.caBundleRef cannot be specified when insecure is true; they are mutually exclusive"
+		case cb.ConfigMapRef == nil:
+			return "openTelemetry.caBundleRef.configMapRef must be specified"
+		case cb.ConfigMapRef.Name == "":
+			return "openTelemetry.caBundleRef.configMapRef.name must not be empty"
+		case len(cb.ConfigMapRef.Name) > 48:
+			return fmt.Sprintf("openTelemetry.caBundleRef.configMapRef.name %q is too long (%d chars); maximum is 48", cb.ConfigMapRef.Name, len(cb.ConfigMapRef.Name))
+		}
+	}
+	return ""
+}
+
+// offlineConfigChecks warns about what the operator renders but vMCP
+// v0.62.0 rejects at start (spec Appendix B quirks).
+func offlineConfigChecks(cfg *vmcpconfig.Config) []results.Finding {
+	var out []results.Finding
+	if o := cfg.OutgoingAuth; o != nil && o.Source == "inline" {
+		if o.Default != nil && o.Default.Type == "discovered" {
+			out = append(out, results.Finding{Severity: results.Warning, Field: "spec.outgoingAuth.default.type", CurrentValue: "discovered",
+				Rule:    "inline-discovered-strategy",
+				Message: "in inline mode the operator writes strategy type discovered, which vMCP v0.62.0 rejects at start (the pod crash-loops); use an externalAuthConfigRef to an MCPExternalAuthConfig of type unauthenticated instead"})
+		}
+		for _, k := range sortedKeys(o.Backends) {
+			if b := o.Backends[k]; b != nil && b.Type == "discovered" {
+				out = append(out, results.Finding{Severity: results.Warning, Field: "spec.outgoingAuth.backends." + k + ".type", CurrentValue: "discovered",
+					Rule:    "inline-discovered-strategy",
+					Message: fmt.Sprintf("in inline mode backend %s gets strategy type discovered, which vMCP v0.62.0 rejects at start (the pod crash-loops); reference an MCPExternalAuthConfig of type unauthenticated instead", k)})
+			}
+		}
+	}
+	for _, b := range cfg.Backends {
+		if b.CABundlePath != "" && b.Type != "entry" {
+			out = append(out, results.Finding{Severity: results.Warning, Field: "spec.groupRef.name", Rule: "static-entry-without-type",
+				Message: fmt.Sprintf("static backend %s has caBundlePath but no type: entry (the operator never sets it), which vMCP v0.62.0 rejects at start; drop the MCPServerEntry's caBundleRef or use discovered mode", b.Name)})
+		}
+	}
+	return out
+}
+
+// ref is one Secret or ConfigMap key the pod needs.
+type podRef struct {
+	kind, name, key string
+	// via says what in the pod uses it (env var or volume).
+	via   string
+	field string
+}
+
+// checkPodReferences checks every Secret and ConfigMap key the pod uses
+// against the input: a present object without the key is an error (kubelet
+// would refuse to start the pod); an absent object follows absentSecrets.
+func (p *pipeline) checkPodReferences(rs *resolve.Server, pod *podspec.Pod, params workload.Params) []results.Finding {
+	var refs []podRef
+	hmac := podspec.HMACSecretName(rs.Name())
+	for _, e := range pod.Env {
+		if e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil {
+			continue
+		}
+		s := e.ValueFrom.SecretKeyRef
+		if s.Name == hmac {
+			continue // handled by hmacSecret with its own advice
+		}
+		refs = append(refs, podRef{"Secret", s.Name, s.Key, "env " + e.Name, envField(rs.VMCP, e.Name)})
+	}
+	for _, v := range pod.Volumes {
+		field := volumeField(v.Name)
+		switch {
+		case v.Secret != nil:
+			for _, it := range v.Secret.Items {
+				refs = append(refs, podRef{"Secret", v.Secret.SecretName, it.Key, "volume " + v.Name, field})
+			}
+		case v.ConfigMap != nil:
+			for _, it := range v.ConfigMap.Items {
+				refs = append(refs, podRef{"ConfigMap", v.ConfigMap.Name, it.Key, "volume " + v.Name, field})
+			}
+		case v.Projected != nil:
+			for _, src := range v.Projected.Sources {
+				if src.Secret != nil {
+					for _, it := range src.Secret.Items {
+						refs = append(refs, podRef{"Secret", src.Secret.Name, it.Key, "volume " + v.Name, field})
+					}
+				}
+			}
+		}
+	}
+	var out []results.Finding
+	seen := map[string]bool{}
+	for _, r := range refs {
+		id := r.kind + "/" + r.name + "/" + r.key + "/" + r.via
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		var d *resolve.Data
+		var ok bool
+		if r.kind == "Secret" {
+			d, ok = rs.Secret(r.name)
+		} else {
+			d, ok = rs.ConfigMap(r.name)
+		}
+		if !ok {
+			if f, report := p.absent(r); report {
+				out = append(out, f)
+			}
+			continue
+		}
+		if _, has := d.Get(r.key); !has {
+			out = append(out, results.Finding{Severity: results.Error, Field: r.field, Rule: strings.ToLower(r.kind) + "-key-missing",
+				Message: fmt.Sprintf("%s %s has no key %q, which the pod needs for %s; the kubelet would not start the pod. Add the key or fix the reference", r.kind, r.name, r.key, r.via)})
+		}
+	}
+	return out
+}
+
+func (p *pipeline) absent(r podRef) (results.Finding, bool) {
+	sev := results.Warning
+	switch p.spec.AbsentSecrets {
+	case fnconfig.AbsentIgnore:
+		return results.Finding{}, false
+	case fnconfig.AbsentError:
+		sev = results.Error
+	}
+	return results.Finding{Severity: sev, Field: r.field, Rule: strings.ToLower(r.kind) + "-absent",
+		Message: fmt.Sprintf("%s %s (key %q, for %s) is not in the input; make sure it exists in the namespace before the pod starts (set absentSecrets: ignore if Secrets are managed outside this input)", r.kind, r.name, r.key, r.via)}, true
+}
+
+// envField names the spec field an env var of the vmcp container comes from.
+func envField(v *toolhive.VirtualMCPServer, env string) string {
+	as := v.Spec.AuthServerConfig
+	switch {
+	case env == "VMCP_OIDC_CLIENT_SECRET":
+		return "spec.incomingAuth.oidcConfigRef.name"
+	case env == "THV_SESSION_REDIS_PASSWORD":
+		return "spec.sessionStorage.passwordRef"
+	case strings.HasPrefix(env, "TOOLHIVE_TOKEN_EXCHANGE_"), strings.HasPrefix(env, "TOOLHIVE_HEADER_INJECTION_"), strings.HasPrefix(env, "TOOLHIVE_XAA_"):
+		return "spec.outgoingAuth"
+	case strings.HasPrefix(env, "TOOLHIVE_SECRET_HEADER_FORWARD_"):
+		return "spec.groupRef.name"
+	case strings.HasPrefix(env, "TOOLHIVE_OTEL_HEADER_"):
+		return "spec.telemetryConfigRef.name"
+	case env == "TOOLHIVE_AUTH_SERVER_REDIS_USERNAME":
+		return "spec.authServerConfig.storage.redis.aclUserConfig.usernameSecretRef"
+	case env == "TOOLHIVE_AUTH_SERVER_REDIS_PASSWORD":
+		return "spec.authServerConfig.storage.redis.aclUserConfig.passwordSecretRef"
+	case strings.HasPrefix(env, "TOOLHIVE_DELEGATE_CLIENT_SECRET_"):
+		i := strings.TrimPrefix(env, "TOOLHIVE_DELEGATE_CLIENT_SECRET_")
+		if as != nil && as.InboundGrants != nil && as.InboundGrants.TokenExchange != nil {
+			return "spec.authServerConfig.inboundGrants.tokenExchange.delegateClients[" + i + "].clientSecretRef"
+		}
+		return "spec.authServerConfig.delegateClients[" + i + "].clientSecretRef"
+	case strings.HasPrefix(env, "TOOLHIVE_UPSTREAM_CLIENT_SECRET_"), strings.HasPrefix(env, "TOOLHIVE_UPSTREAM_DCR_INITIAL_ACCESS_TOKEN_"):
+		if as != nil {
+			for i, u := range as.UpstreamProviders {
+				suffix := strings.ToUpper(strings.ReplaceAll(u.Name, "-", "_"))
+				sub := "oidcConfig"
+				if u.Type == "oauth2" {
+					sub = "oauth2Config"
+				}
+				base := fmt.Sprintf("spec.authServerConfig.upstreamProviders[%d].%s", i, sub)
+				if env == "TOOLHIVE_UPSTREAM_CLIENT_SECRET_"+suffix {
+					return base + ".clientSecretRef"
+				}
+				if env == "TOOLHIVE_UPSTREAM_DCR_INITIAL_ACCESS_TOKEN_"+suffix {
+					return base + ".dcrConfig.initialAccessTokenRef"
+				}
+			}
+		}
+		return "spec.authServerConfig.upstreamProviders"
+	}
+	return "spec"
+}
+
+// volumeField names the spec field a volume of the vmcp container comes from.
+func volumeField(name string) string {
+	idx := func(prefix string) string { return strings.TrimPrefix(name, prefix) }
+	switch {
+	case strings.HasPrefix(name, "authserver-signing-key-"):
+		return "spec.authServerConfig.signingKeySecretRefs[" + idx("authserver-signing-key-") + "]"
+	case strings.HasPrefix(name, "authserver-hmac-secret-"):
+		return "spec.authServerConfig.hmacSecretRefs[" + idx("authserver-hmac-secret-") + "]"
+	case name == "authserver-tls-listener":
+		return "spec.authServerConfig.tlsListener"
+	case name == "redis-tls-ca-master":
+		return "spec.authServerConfig.storage.redis.tls.caCertSecretRef"
+	case name == "redis-tls-ca-sentinel":
+		return "spec.authServerConfig.storage.redis.sentinelTls.caCertSecretRef"
+	case strings.HasPrefix(name, "authserver-upstream-ca-"):
+		return "spec.authServerConfig.upstreamProviders[" + idx("authserver-upstream-ca-") + "]"
+	case strings.HasPrefix(name, "authserver-issuer-ca-"):
+		return "spec.authServerConfig.trustedIssuers[" + idx("authserver-issuer-ca-") + "].caBundleRef"
+	case strings.HasPrefix(name, "authserver-spiffe-bundle-"):
+		return "spec.authServerConfig.spiffeTrustDomains[" + idx("authserver-spiffe-bundle-") + "].bundleSource.file"
+	case name == "session-redis-tls-ca":
+		return "spec.sessionStorage.tls.caCertSecretRef"
+	case strings.HasPrefix(name, "oidc-ca-bundle-"):
+		return "spec.incomingAuth.oidcConfigRef.name"
+	case strings.HasPrefix(name, "otel-ca-bundle-"):
+		return "spec.telemetryConfigRef.name"
+	case strings.HasPrefix(name, "ca-bundle-"):
+		return "spec.groupRef.name"
+	}
+	return "spec"
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}

@@ -1,0 +1,246 @@
+// Package transform is the render pipeline: decode the input items, index
+// them, resolve each VirtualMCPServer's references, validate, convert and
+// build its objects, and collect the results. It does no I/O.
+package transform
+
+import (
+	"encoding/base64"
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/vmcp-render/vmcp-render/pkg/api/fnconfig"
+	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
+	"github.com/vmcp-render/vmcp-render/pkg/resolve"
+	"github.com/vmcp-render/vmcp-render/pkg/results"
+)
+
+// defaultNamespace stands in for a missing metadata.namespace, as kubectl
+// would apply the object to the default namespace.
+const defaultNamespace = "default"
+
+// server is one decoded VirtualMCPServer awaiting rendering.
+type server struct {
+	vmcp *toolhive.VirtualMCPServer
+	node *yaml.RNode
+	ref  results.Ref
+	ns   string
+	// invalid: decoding failed, nothing may be rendered.
+	invalid bool
+}
+
+type pipeline struct {
+	spec    fnconfig.Spec
+	ix      *resolve.Index
+	servers []*server
+	rs      framework.Results
+	// consumed lists the items that local-config marking applies to.
+	consumed []*yaml.RNode
+}
+
+func (p *pipeline) report(ref results.Ref, f results.Finding) {
+	p.rs = append(p.rs, results.Result(ref, f))
+}
+
+// Render returns the items with the generated objects merged in, and the
+// results. Items it does not own are returned untouched and in order.
+func Render(items []*yaml.RNode, spec fnconfig.Spec) ([]*yaml.RNode, framework.Results) {
+	p := &pipeline{spec: spec, ix: resolve.NewIndex()}
+	for _, n := range items {
+		p.decode(n)
+	}
+	if len(p.servers) == 0 {
+		p.report(results.Ref{}, results.Finding{Severity: results.Info, Rule: "no-virtualmcpserver",
+			Message: "the input holds no VirtualMCPServer (toolhive.stacklok.dev/v1beta1 or v1alpha1); nothing to render"})
+	}
+	var generated []*yaml.RNode
+	for _, s := range p.servers {
+		generated = append(generated, p.render(s)...)
+	}
+	if spec.Mode == fnconfig.ModeValidate {
+		return items, p.rs
+	}
+	if spec.MarkConsumedLocalConfig {
+		for _, n := range p.consumed {
+			_ = n.PipeE(yaml.SetAnnotation("config.kubernetes.io/local-config", "true"))
+		}
+	}
+	return merge(items, generated), p.rs
+}
+
+// merge replaces items that have the identity of a generated object (a
+// previous run's output) in place and appends the rest, so that running the
+// function on its own output changes nothing.
+func merge(items, generated []*yaml.RNode) []*yaml.RNode {
+	pos := map[string]int{}
+	for i, n := range items {
+		pos[identity(n)] = i
+	}
+	out := append([]*yaml.RNode(nil), items...)
+	for _, g := range generated {
+		if i, ok := pos[identity(g)]; ok {
+			// Keep the orchestrator's path/index of the existing item.
+			for _, k := range []string{kioutil.PathAnnotation, kioutil.IndexAnnotation, kioutil.LegacyPathAnnotation, kioutil.LegacyIndexAnnotation, kioutil.IdAnnotation, kioutil.LegacyIdAnnotation} {
+				if v, ok := out[i].GetAnnotations()[k]; ok {
+					_ = g.PipeE(yaml.SetAnnotation(k, v))
+				}
+			}
+			out[i] = g
+			continue
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+func identity(n *yaml.RNode) string {
+	gv := n.GetApiVersion()
+	group := gv
+	if i := strings.Index(gv, "/"); i >= 0 {
+		group = gv[:i]
+	} else {
+		group = ""
+	}
+	return group + "|" + n.GetKind() + "|" + n.GetNamespace() + "|" + n.GetName()
+}
+
+// decode indexes one input item, reporting every decoding problem.
+func (p *pipeline) decode(n *yaml.RNode) {
+	apiVersion, kind := n.GetApiVersion(), n.GetKind()
+	ref := results.RefOf(n)
+	ns := n.GetNamespace()
+	if ns == "" {
+		ns = defaultNamespace
+	}
+	switch {
+	case apiVersion == "v1" && kind == "Secret":
+		p.ix.AddSecret(ns, n.GetName(), p.secretData(n, ref))
+		return
+	case apiVersion == "v1" && kind == "ConfigMap":
+		p.ix.AddConfigMap(ns, n.GetName(), &resolve.Data{Ref: ref, Values: bytesMap(n.GetDataMap()), Binary: p.binaryData(n, ref)})
+		return
+	case !toolhive.IsToolHive(apiVersion):
+		return
+	}
+	known := false
+	for _, k := range toolhive.Kinds() {
+		if k == kind {
+			known = true
+		}
+	}
+	if !known {
+		return
+	}
+	m, err := n.Map()
+	if err != nil {
+		p.report(ref, results.Finding{Severity: results.Error, Rule: "malformed", Message: fmt.Sprintf("%s %s cannot be read: %v", kind, n.GetName(), err)})
+		return
+	}
+	obj, ferrs, err := toolhive.Decode(kind, m)
+	if err != nil {
+		return
+	}
+	invalid := false
+	for _, fe := range ferrs {
+		sev, rule := results.Error, "schema"
+		msg := fe.Message
+		if fe.Dropped {
+			sev, rule = results.Warning, "field-ignored"
+			msg += "; the operator ignores this field"
+		} else {
+			invalid = true
+		}
+		p.report(ref, results.Finding{Severity: sev, Rule: rule, Field: fe.Path, Message: msg})
+	}
+	if toolhive.IsDeprecatedVersion(apiVersion) {
+		p.report(ref, results.Finding{Severity: results.Warning, Rule: "deprecated-api-version", Field: "apiVersion", CurrentValue: apiVersion,
+			ProposedValue: toolhive.Group + "/" + toolhive.VersionV1Beta1,
+			Message:       toolhive.Group + "/v1alpha1 is deprecated; use v1beta1 (the two are identical, change only apiVersion)"})
+	}
+	if obj.GetName() == "" {
+		p.report(ref, results.Finding{Severity: results.Error, Rule: "schema", Field: "metadata.name", Message: kind + " has no metadata.name; every object needs a name"})
+		return
+	}
+	obj.SetNamespace(ns)
+	e := &resolve.Entry{Obj: obj, Ref: ref, Invalid: invalid}
+	if dup := p.ix.Add(kind, e); dup != nil {
+		p.report(ref, results.Finding{Severity: results.Error, Rule: "duplicate-object", Field: "metadata.name", CurrentValue: obj.GetName(),
+			Message: fmt.Sprintf("%s %s/%s appears twice in the input (first in %s); only the first is used, remove or rename the other", kind, ns, obj.GetName(), where(dup.Ref))})
+		return
+	}
+	if kind == toolhive.KindVirtualMCPServer {
+		s := &server{vmcp: obj.(*toolhive.VirtualMCPServer), node: n, ref: ref, ns: ns, invalid: invalid}
+		if n.GetNamespace() == "" {
+			p.report(ref, results.Finding{Severity: results.Warning, Rule: "namespace-missing", Field: "metadata.namespace",
+				ProposedValue: defaultNamespace,
+				Message:       "VirtualMCPServer has no metadata.namespace; it is rendered for namespace default (VMCP_NAMESPACE, resource URL, key prefixes); set the namespace (for example with kustomize namespace:) so the output matches where it is applied"})
+		}
+		p.servers = append(p.servers, s)
+	}
+}
+
+func where(r results.Ref) string {
+	if r.File != "" {
+		return r.File + " #" + strconv.Itoa(r.Index)
+	}
+	return "the input"
+}
+
+// secretData reads a Secret's keys; values are kept only to measure and parse
+// them (HMAC length, PEM type), never to print.
+func (p *pipeline) secretData(n *yaml.RNode, ref results.Ref) *resolve.Data {
+	d := &resolve.Data{Ref: ref, Values: map[string][]byte{}}
+	for k, v := range n.GetDataMap() {
+		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(v))
+		if err != nil {
+			p.report(ref, results.Finding{Severity: results.Error, Rule: "secret-data-not-base64", Field: "data." + k,
+				Message: fmt.Sprintf("Secret %s key %q is not valid base64; use stringData for plain text", n.GetName(), k)})
+			continue
+		}
+		d.Values[k] = b
+	}
+	if sd, err := n.Pipe(yaml.Lookup("stringData")); err == nil && sd != nil {
+		_ = sd.VisitFields(func(f *yaml.MapNode) error {
+			d.Values[f.Key.YNode().Value] = []byte(f.Value.YNode().Value)
+			return nil
+		})
+	}
+	return d
+}
+
+func (p *pipeline) binaryData(n *yaml.RNode, ref results.Ref) map[string][]byte {
+	out := map[string][]byte{}
+	for k, v := range n.GetBinaryDataMap() {
+		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(v))
+		if err != nil {
+			p.report(ref, results.Finding{Severity: results.Error, Rule: "configmap-binarydata-not-base64", Field: "binaryData." + k,
+				Message: fmt.Sprintf("ConfigMap %s binaryData key %q is not valid base64", n.GetName(), k)})
+			continue
+		}
+		out[k] = b
+	}
+	return out
+}
+
+func bytesMap(m map[string]string) map[string][]byte {
+	out := make(map[string][]byte, len(m))
+	for k, v := range m {
+		out[k] = []byte(v)
+	}
+	return out
+}
+
+// generatedPath is where kpt writes a server's generated objects: a file
+// next to the VirtualMCPServer's own.
+func generatedPath(s *server) string {
+	file := s.vmcp.Name + ".rendered.yaml"
+	if s.ref.File == "" {
+		return file
+	}
+	return path.Join(path.Dir(s.ref.File), file)
+}

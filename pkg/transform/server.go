@@ -1,0 +1,438 @@
+package transform
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"strconv"
+
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/vmcp-render/vmcp-render/pkg/api/fnconfig"
+	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
+	"github.com/vmcp-render/vmcp-render/pkg/authserver"
+	"github.com/vmcp-render/vmcp-render/pkg/podspec"
+	"github.com/vmcp-render/vmcp-render/pkg/resolve"
+	"github.com/vmcp-render/vmcp-render/pkg/results"
+	"github.com/vmcp-render/vmcp-render/pkg/vmcpconfig"
+	"github.com/vmcp-render/vmcp-render/pkg/vmcpconfig/convert"
+	"github.com/vmcp-render/vmcp-render/pkg/workload"
+)
+
+// findings collects a server's findings and knows whether any is an error.
+type findings struct {
+	list   []results.Finding
+	failed bool
+}
+
+func (f *findings) add(fs ...results.Finding) {
+	for _, x := range fs {
+		if x.Severity == "" {
+			x.Severity = results.Error
+		}
+		if x.Severity == results.Error {
+			f.failed = true
+		}
+		f.list = append(f.list, x)
+	}
+}
+
+// fromAuthServer maps the auth server package's findings onto results.
+func fromAuthServer(fs []authserver.Finding, rule string) []results.Finding {
+	out := make([]results.Finding, 0, len(fs))
+	for _, f := range fs {
+		sev := results.Error
+		if f.Severity == authserver.SeverityWarning {
+			sev = results.Warning
+		}
+		out = append(out, results.Finding{Severity: sev, Field: f.Field, Message: f.Message, Rule: ruleFor(f, rule),
+			ConditionType: f.ConditionType, Reason: f.Reason})
+	}
+	return out
+}
+
+// ruleFor derives a stable kebab-case rule from the operator's reason.
+func ruleFor(f authserver.Finding, fallback string) string {
+	if f.Reason == "" || f.Reason == "AuthServerConfigInvalid" {
+		return fallback
+	}
+	return kebab(f.Reason)
+}
+
+func kebab(s string) string {
+	var b []byte
+	for i, c := range []byte(s) {
+		if c >= 'A' && c <= 'Z' {
+			if i > 0 && !(s[i-1] >= 'A' && s[i-1] <= 'Z') {
+				b = append(b, '-')
+			}
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return string(b)
+}
+
+// render runs the operator's reconcile steps for one server (spec §5.1) and
+// returns its objects, or nothing when any step fails.
+func (p *pipeline) render(s *server) []*yaml.RNode {
+	var f findings
+	defer func() {
+		for _, x := range f.list {
+			p.report(s.ref, x)
+		}
+	}()
+	if s.invalid {
+		f.add(results.Finding{Rule: "not-rendered", Message: fmt.Sprintf("VirtualMCPServer %s is not rendered: fix the schema errors reported for it first", s.vmcp.Name)})
+		return nil
+	}
+	v := s.vmcp
+	rs := p.ix.Server(v, s.ref, s.ns)
+	as := v.Spec.AuthServerConfig
+
+	// Steps 1–11: every check before conversion; all are reported at once.
+	f.add(fromAuthServer(authserver.DeprecatedInboundGrantFields(as), "deprecated-inbound-grant-fields")...)
+	f.add(convert.ValidateSpec(v)...)
+	f.add(fromAuthServer(authserver.ValidateAdmission(as, v.Spec.AuthServerUpstreamFilter), "auth-server-admission")...)
+	var podTemplate []byte
+	if pt := v.Spec.PodTemplateSpec; pt != nil && len(pt.Raw) > 0 {
+		podTemplate = pt.Raw
+		if err := workload.ParsePodTemplateSpec(pt.Raw); err != nil {
+			f.add(results.Finding{Field: "spec.podTemplateSpec", Rule: "pod-template-spec-invalid",
+				ConditionType: "PodTemplateSpecValid", Reason: "InvalidPodTemplateSpec",
+				Message: workload.PodTemplateSpecConditionMessage(err)})
+		}
+	}
+	f.add(p.checkGroup(rs)...)
+	f.add(p.checkEmbeddingServer(rs)...)
+	if as != nil {
+		f.add(fromAuthServer(authserver.ValidateSpec(as), "auth-server-config-invalid")...)
+		f.add(fromAuthServer(authserver.IdentitySynthesis(as), "identity-synthesized")...)
+		f.add(fromAuthServer(authserver.ValidateCABundles(as, s.ns, p.configMapAsCore(rs)), "ca-bundle-invalid")...)
+	}
+	f.add(fromAuthServer(authserver.ValidateUpstreamFilter(v.Spec.AuthServerUpstreamFilter, as), "upstream-filter-invalid")...)
+	if ia := v.Spec.IncomingAuth; ia != nil {
+		in := authserver.AuthzInput{AuthzConfigSet: ia.AuthzConfig != nil}
+		if ia.AuthzConfig != nil && ia.AuthzConfig.Inline != nil {
+			in.InlinePrimaryUpstreamProvider = ia.AuthzConfig.Inline.PrimaryUpstreamProvider
+		}
+		f.add(fromAuthServer(authserver.ValidateAuthzCoherence(as, in), "authz-upstream")...)
+	}
+	f.add(sessionStorageWarning(v)...)
+	f.add(p.checkTelemetry(rs)...)
+	if as != nil {
+		f.add(fromAuthServer(authserver.CheckSecretMaterial(as, p.secretValue(rs)), "auth-server-secret-material")...)
+	}
+	if f.failed {
+		f.add(notRendered(v.Name))
+		return nil
+	}
+
+	// Step 13: convert, build the auth server RunConfig, check them together.
+	out := convert.Convert(rs, p.spec)
+	f.add(out.Findings...)
+	if out.Failed {
+		f.add(notRendered(v.Name))
+		return nil
+	}
+	cfg := out.Config
+	var rc *authserver.RunConfig
+	if as != nil {
+		in := authserver.Input{Namespace: s.ns, Name: v.Name, Config: as, UpstreamFilter: v.Spec.AuthServerUpstreamFilter}
+		if ia := cfg.IncomingAuth; ia != nil && ia.OIDC != nil {
+			if ia.OIDC.Resource != "" {
+				in.AllowedAudiences = []string{ia.OIDC.Resource}
+			}
+			in.ScopesSupported = ia.OIDC.Scopes
+			in.ResourceURL = ia.OIDC.Resource
+		}
+		var err error
+		if rc, err = authserver.Build(in); err != nil {
+			f.add(fromAuthServer([]authserver.Finding{authserver.BuildErrorFinding(as, err)}, "auth-server-config-invalid")...)
+			f.add(notRendered(v.Name))
+			return nil
+		}
+	}
+	ii := authserver.IntegrationInput{UpstreamInject: out.UpstreamInject}
+	if ia := cfg.IncomingAuth; ia != nil {
+		ii.IncomingAuthType = ia.Type
+		if ia.OIDC != nil {
+			ii.HasOIDC, ii.OIDCIssuer, ii.OIDCAudience = true, ia.OIDC.Issuer, ia.OIDC.Audience
+		}
+	}
+	if fs := authserver.ValidateAuthServerIntegration(rc, ii); len(fs) > 0 {
+		f.add(fromAuthServer(fs, "auth-server-integration")...)
+		f.add(notRendered(v.Name))
+		return nil
+	}
+	f.add(offlineConfigChecks(cfg)...)
+
+	// Serialise each document once; the checksum hashes the same bytes.
+	data := map[string]string{}
+	b, err := vmcpconfig.Marshal(cfg)
+	if err != nil {
+		f.add(results.Finding{Rule: "internal", Message: "cannot serialise config.yaml: " + err.Error()})
+		return nil
+	}
+	data["config.yaml"] = string(b)
+	if rc != nil {
+		b, err := vmcpconfig.MarshalYAML(rc)
+		if err != nil {
+			f.add(results.Finding{Rule: "internal", Message: "cannot serialise authserver-config.yaml: " + err.Error()})
+			return nil
+		}
+		data["authserver-config.yaml"] = string(b)
+	}
+
+	pod, err := podspec.Build(rs, p.spec)
+	if err != nil {
+		f.add(results.Finding{Field: "spec.authServerConfig", Rule: "auth-server-config-invalid", Message: err.Error()})
+		f.add(notRendered(v.Name))
+		return nil
+	}
+	caSum := ""
+	if as != nil {
+		if caSum, err = authserver.CAChecksum(as, p.caLookup(rs)); err != nil {
+			f.add(results.Finding{Field: "spec.authServerConfig", Rule: "ca-bundle-invalid", Message: "invalid CA bundle: " + err.Error()})
+			f.add(notRendered(v.Name))
+			return nil
+		}
+	}
+	params := workload.Params{
+		Name: v.Name, Namespace: s.ns, Image: p.spec.VMCPImage,
+		OpenShift:        p.spec.Platform == fnconfig.PlatformOpenShift,
+		Replicas:         v.Spec.Replicas,
+		Debug:            cfg.Operational != nil && cfg.Operational.LogLevel == "debug",
+		ImagePullSecrets: pullSecretNames(v.Spec.ImagePullSecrets), DefaultImagePullSecrets: p.spec.DefaultImagePullSecrets,
+		Env: pod.Env, Volumes: pod.Volumes, VolumeMounts: pod.VolumeMounts,
+		ConfigData: data, AuthServerCAChecksum: caSum, PodTemplateSpec: podTemplate,
+		ServiceType: v.Spec.ServiceType, SessionAffinity: v.Spec.SessionAffinity,
+		OutgoingSource: convert.Source(v),
+	}
+	if v.Spec.ServiceAccount != nil {
+		params.ServiceAccount = *v.Spec.ServiceAccount
+	}
+	objs, err := workload.Build(params)
+	if err != nil {
+		f.add(results.Finding{Field: "spec.podTemplateSpec", Rule: "pod-template-spec-invalid", ConditionType: "PodTemplateSpecValid",
+			Reason: "InvalidPodTemplateSpec", Message: err.Error()})
+		f.add(notRendered(v.Name))
+		return nil
+	}
+	f.add(p.checkPodReferences(rs, pod, params)...)
+	if f.failed {
+		f.add(notRendered(v.Name))
+		return nil
+	}
+
+	all := objs.All()
+	if hs := p.hmacSecret(rs, &f); hs != nil {
+		all = append(all, hs)
+	}
+	p.consumed = append(p.consumed, s.node)
+	nodes := make([]*yaml.RNode, 0, len(all))
+	file := generatedPath(s)
+	for i, o := range all {
+		n, err := toNode(o)
+		if err != nil {
+			f.add(results.Finding{Rule: "internal", Message: "cannot serialise a generated object: " + err.Error()})
+			return nil
+		}
+		_ = n.PipeE(yaml.SetAnnotation(kioutil.PathAnnotation, file))
+		_ = n.PipeE(yaml.SetAnnotation(kioutil.IndexAnnotation, strconv.Itoa(i)))
+		nodes = append(nodes, n)
+	}
+	return nodes
+}
+
+func notRendered(name string) results.Finding {
+	return results.Finding{Rule: "not-rendered",
+		Message: fmt.Sprintf("VirtualMCPServer %s is not rendered (no ConfigMap, Deployment, RBAC or Service) until the errors reported for it are fixed", name)}
+}
+
+func toNode(obj any) (*yaml.RNode, error) {
+	m, err := workload.ToUnstructured(obj)
+	if err != nil {
+		return nil, err
+	}
+	b, err := sigsyaml.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	return yaml.Parse(string(b))
+}
+
+func pullSecretNames(refs []corev1.LocalObjectReference) []string {
+	out := make([]string, 0, len(refs))
+	for _, r := range refs {
+		out = append(out, r.Name)
+	}
+	return out
+}
+
+// checkGroup is step 4: the MCPGroup must exist. Without a status it is
+// treated as its controller would mark it (Ready); an explicit failed phase
+// stops rendering as the operator's gate does.
+func (p *pipeline) checkGroup(rs *resolve.Server) []results.Finding {
+	g := rs.Group()
+	if g == "" {
+		return nil
+	}
+	e, ok := rs.Object(toolhive.KindMCPGroup, g)
+	if !ok {
+		return []results.Finding{{Field: "spec.groupRef.name", CurrentValue: g, Rule: "group-not-found",
+			ConditionType: "GroupRefValidated", Reason: "GroupRefNotFound",
+			Message: fmt.Sprintf("Referenced MCPGroup %s not found; add the MCPGroup to the input or fix spec.groupRef.name", g)}}
+	}
+	if ph := e.Obj.(*toolhive.MCPGroup).Status.Phase; ph == "Failed" {
+		return []results.Finding{{Field: "spec.groupRef.name", CurrentValue: g, Rule: "group-not-ready",
+			ConditionType: "GroupRefValidated", Reason: "GroupRefNotReady",
+			Message: fmt.Sprintf("Referenced MCPGroup %s is not ready (phase: %s)", g, ph)}}
+	}
+	return nil
+}
+
+// checkEmbeddingServer is steps 6 and 11: existence, then readiness, taken
+// from the status in the input (only a running server has one).
+func (p *pipeline) checkEmbeddingServer(rs *resolve.Server) []results.Finding {
+	ref := rs.VMCP.Spec.EmbeddingServerRef
+	if ref == nil || ref.Name == "" {
+		return nil
+	}
+	e, ok := rs.Object(toolhive.KindEmbeddingServer, ref.Name)
+	if !ok {
+		return []results.Finding{{Field: "spec.embeddingServerRef.name", CurrentValue: ref.Name, Rule: "embedding-server-not-found",
+			ConditionType: "EmbeddingServerReady", Reason: "EmbeddingServerNotFound",
+			Message: fmt.Sprintf("Referenced EmbeddingServer %s not found", ref.Name)}}
+	}
+	st := e.Obj.(*toolhive.EmbeddingServer).Status
+	switch {
+	case st.Phase == "Failed":
+		return []results.Finding{{Field: "spec.embeddingServerRef.name", CurrentValue: ref.Name, Rule: "embedding-server-failed",
+			Message: fmt.Sprintf("EmbeddingServer %s has failed", ref.Name)}}
+	case st.Phase != "Ready" || st.ReadyReplicas == 0 || st.URL == "":
+		return []results.Finding{{Field: "spec.embeddingServerRef.name", CurrentValue: ref.Name, Rule: "embedding-server-not-ready",
+			ConditionType: "EmbeddingServerReady", Reason: "EmbeddingServerNotReady",
+			Message: fmt.Sprintf("EmbeddingServer is not yet ready: the operator waits for EmbeddingServer %s (status.phase Ready, readyReplicas > 0, status.url) before it renders; include its status in the input once it runs", ref.Name)}}
+	}
+	return nil
+}
+
+// sessionStorageWarning is the SessionStorageWarning advisory (row S1).
+func sessionStorageWarning(v *toolhive.VirtualMCPServer) []results.Finding {
+	if v.Spec.Replicas == nil || *v.Spec.Replicas <= 1 {
+		return nil
+	}
+	if ss := v.Spec.SessionStorage; ss != nil && ss.Provider == "redis" {
+		return nil
+	}
+	return []results.Finding{{Severity: results.Warning, Field: "spec.sessionStorage.provider", Rule: "session-storage-missing-for-replicas",
+		ConditionType: "SessionStorageWarning", Reason: "SessionStorageMissingForReplicas",
+		Message: "replicas > 1 but sessionStorage.provider is not redis; sessions are not shared across replicas"}}
+}
+
+// secretValue gives the auth server checks read access to Secret values.
+func (p *pipeline) secretValue(rs *resolve.Server) func(name, key string) ([]byte, bool) {
+	return func(name, key string) ([]byte, bool) {
+		d, ok := rs.Secret(name)
+		if !ok {
+			return nil, false
+		}
+		v, ok := d.Values[key]
+		return v, ok
+	}
+}
+
+func (p *pipeline) caLookup(rs *resolve.Server) func(name, key string) ([]byte, bool) {
+	return func(name, key string) ([]byte, bool) {
+		d, ok := rs.ConfigMap(name)
+		if !ok {
+			return nil, false
+		}
+		return d.Get(key)
+	}
+}
+
+func (p *pipeline) configMapAsCore(rs *resolve.Server) func(string) (*corev1.ConfigMap, bool) {
+	return func(name string) (*corev1.ConfigMap, bool) {
+		d, ok := rs.ConfigMap(name)
+		if !ok {
+			return nil, false
+		}
+		cm := &corev1.ConfigMap{Data: map[string]string{}, BinaryData: map[string][]byte{}}
+		cm.Name, cm.Namespace = name, rs.Namespace
+		for k, v := range d.Values {
+			cm.Data[k] = string(v)
+		}
+		for k, v := range d.Binary {
+			cm.BinaryData[k] = v
+		}
+		return cm, true
+	}
+}
+
+// hmacSecret handles <name>-hmac-secret: by default it is referenced and
+// must come from elsewhere (warned about when absent, checked when present);
+// with hmacSecret: generate a random one is emitted.
+func (p *pipeline) hmacSecret(rs *resolve.Server, f *findings) *corev1.Secret {
+	name := podspec.HMACSecretName(rs.Name())
+	if d, ok := rs.Secret(name); ok {
+		if msg := checkHMACSecret(d); msg != "" {
+			f.add(results.Finding{Severity: results.Warning, Field: "metadata.name", Rule: "hmac-secret-invalid",
+				Message: fmt.Sprintf("Secret %s: %s; the operator would refuse it (existing HMAC secret validation failed). Recreate it with 32 random bytes, base64-encoded, under key hmac-secret", name, msg)})
+		}
+		return nil
+	}
+	if p.spec.HMACSecret == fnconfig.HMACGenerate {
+		raw := make([]byte, 32)
+		if _, err := rand.Read(raw); err != nil {
+			f.add(results.Finding{Rule: "hmac-secret-generate", Message: "cannot generate the HMAC secret: " + err.Error()})
+			return nil
+		}
+		f.add(results.Finding{Severity: results.Warning, Rule: "hmac-secret-generated",
+			Message: fmt.Sprintf("generated Secret %s with a random value (hmacSecret: generate): the output is not deterministic and every render rotates it; prefer creating it once out of band", name)})
+		s := &corev1.Secret{
+			TypeMeta: metaType("v1", "Secret"),
+			Type:     corev1.SecretTypeOpaque,
+			Data:     map[string][]byte{"hmac-secret": []byte(base64.StdEncoding.EncodeToString(raw))},
+		}
+		s.Name, s.Namespace = name, rs.Namespace
+		s.Labels = map[string]string{
+			"app.kubernetes.io/name": "virtualmcpserver", "app.kubernetes.io/instance": rs.Name(),
+			"app.kubernetes.io/component": "session-security", "app.kubernetes.io/managed-by": "toolhive-operator",
+		}
+		s.Annotations = map[string]string{"toolhive.stacklok.dev/purpose": "hmac-secret-for-session-token-binding"}
+		return s
+	}
+	f.add(results.Finding{Severity: results.Warning, Field: "metadata.name", Rule: "hmac-secret-absent",
+		Message: fmt.Sprintf("Secret %s (key hmac-secret) is referenced by the Deployment but is not in the input; the operator would generate it, this function does not (output must be deterministic). Create it once: kubectl -n %s create secret generic %s --from-literal=hmac-secret=\"$(openssl rand -base64 32)\", or set hmacSecret: generate", name, rs.Namespace, name)})
+	return nil
+}
+
+// checkHMACSecret applies the operator's validation of an existing HMAC Secret
+// (row H1, minus ownership, which offline inputs cannot carry).
+func checkHMACSecret(d *resolve.Data) string {
+	v, ok := d.Values["hmac-secret"]
+	switch {
+	case !ok:
+		return "secret missing required 'hmac-secret' key"
+	case len(v) == 0:
+		return "hmac-secret is empty"
+	}
+	raw, err := base64.StdEncoding.DecodeString(string(v))
+	if err != nil {
+		return "hmac-secret is not valid base64"
+	}
+	if len(raw) != 32 {
+		return fmt.Sprintf("hmac-secret must be exactly 32 bytes, got %d bytes", len(raw))
+	}
+	for _, c := range raw {
+		if c != 0 {
+			return ""
+		}
+	}
+	return "hmac-secret is all zeros (weak key)"
+}

@@ -1,0 +1,132 @@
+package convert
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
+	"github.com/vmcp-render/vmcp-render/pkg/resolve"
+	"github.com/vmcp-render/vmcp-render/pkg/results"
+	"github.com/vmcp-render/vmcp-render/pkg/vmcpconfig"
+)
+
+// EntryCABundleDir is where an MCPServerEntry's CA bundle is mounted.
+func EntryCABundleDir(entry string) string { return "/etc/toolhive/ca-bundles/" + entry }
+
+// staticBackends lists the group's workloads as static backends for inline
+// mode (spec §2.4.3). A workload the operator would skip is skipped here too,
+// with a warning that says why.
+func (c *converter) staticBackends(excluded map[string]bool) ([]vmcpconfig.StaticBackendConfig, bool) {
+	var out []vmcpconfig.StaticBackendConfig
+	skip := func(w resolve.Workload, why string) {
+		c.warn(results.Finding{Field: "spec.groupRef.name", Rule: "static-backend-skipped",
+			Message: fmt.Sprintf("%s %s is not listed as a static backend: %s", w.Kind, w.Name, why)})
+	}
+	for _, w := range c.s.Workloads() {
+		if w.ExternalAuthConfig != "" && !c.workloadAuthUsable(w) {
+			skip(w, fmt.Sprintf("its MCPExternalAuthConfig %s cannot be resolved", w.ExternalAuthConfig))
+			continue
+		}
+		b := vmcpconfig.StaticBackendConfig{Name: w.Name, URL: w.URL, Transport: w.Transport}
+		switch w.Kind {
+		case toolhive.KindMCPServer, toolhive.KindMCPRemoteProxy:
+			if w.URL == "" {
+				skip(w, "it has no status.url (the operator lists only workloads whose controller published a URL); add status.url to the input")
+				continue
+			}
+		case toolhive.KindMCPServerEntry:
+			// Without a status, the entry's own controller would mark it Valid.
+			if w.Phase != "" && w.Phase != "Valid" {
+				skip(w, fmt.Sprintf("its status.phase is %s, not Valid", w.Phase))
+				continue
+			}
+			if cb := w.Entry.Spec.CABundleRef; cb != nil && cb.ConfigMapRef != nil {
+				key := keyOr(cb.ConfigMapRef.Key, "ca.crt")
+				if cm, ok := c.s.ConfigMap(cb.ConfigMapRef.Name); ok {
+					if _, ok := cm.Get(key); !ok {
+						skip(w, fmt.Sprintf("its CA bundle ConfigMap %s has no key %q", cb.ConfigMapRef.Name, key))
+						continue
+					}
+				}
+				b.CABundlePath = EntryCABundleDir(w.Name) + "/" + key
+			}
+		}
+		if excluded[w.Name] {
+			skip(w, "its outgoing auth strategy failed to convert")
+			continue
+		}
+		if b.URL == "" || b.Transport == "" {
+			skip(w, "it has no URL or no transport")
+			continue
+		}
+		md := w.UserAnnotations()
+		md["tool_type"] = "mcp"
+		md["workload_type"] = w.WorkloadType()
+		md["namespace"] = c.s.Namespace
+		md["group"] = c.s.Group()
+		if w.Kind != toolhive.KindMCPServer && w.RemoteURL != "" {
+			md["remote_url"] = w.RemoteURL
+		}
+		b.Metadata = md
+		out = append(out, b)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	if len(out) == 0 {
+		c.fail(results.Finding{Field: "spec.groupRef.name", CurrentValue: c.s.Group(), Rule: "static-mode-no-backends",
+			Message: fmt.Sprintf("static mode requires at least one backend with valid transport ([sse streamable-http]), but none were discovered in group %s; add workloads with status.url to the group, or use spec.outgoingAuth.source: discovered", c.s.Group())})
+		return nil, false
+	}
+	return out, true
+}
+
+// workloadAuthUsable mirrors static-mode discovery, which reads the
+// workload's auth secret: a config that does not convert, or a Secret that
+// is present without the key, makes the operator skip the backend. A Secret
+// absent from the input is not held against it (Secrets often live outside Git).
+func (c *converter) workloadAuthUsable(w resolve.Workload) bool {
+	e, ok := c.s.Object(toolhive.KindMCPExternalAuthConfig, w.ExternalAuthConfig)
+	if !ok || e.Invalid {
+		return false
+	}
+	a := e.Obj.(*toolhive.MCPExternalAuthConfig)
+	switch a.Spec.Type {
+	case "bearerToken", "embeddedAuthServer", "obo":
+		return false
+	}
+	for _, ref := range SecretRefs(a) {
+		if d, ok := c.s.Secret(ref.Name); ok {
+			if v, ok := d.Values[ref.Key]; !ok || len(v) == 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// SecretRefs lists the Secret references of an MCPExternalAuthConfig that the
+// pod gets as env vars.
+func SecretRefs(a *toolhive.MCPExternalAuthConfig) []toolhive.SecretKeyRef {
+	var out []toolhive.SecretKeyRef
+	add := func(r *toolhive.SecretKeyRef) {
+		if r != nil {
+			out = append(out, *r)
+		}
+	}
+	s := a.Spec
+	switch s.Type {
+	case "tokenExchange":
+		if s.TokenExchange != nil {
+			add(s.TokenExchange.ClientSecretRef)
+		}
+	case "headerInjection":
+		if s.HeaderInjection != nil {
+			add(s.HeaderInjection.ValueSecretRef)
+		}
+	case "xaa":
+		if s.XAA != nil {
+			add(s.XAA.IdpClientSecretRef)
+			add(s.XAA.TargetClientSecretRef)
+		}
+	}
+	return out
+}

@@ -1,0 +1,297 @@
+package convert
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
+	"github.com/vmcp-render/vmcp-render/pkg/results"
+	"github.com/vmcp-render/vmcp-render/pkg/vmcpconfig"
+)
+
+// ValidateSpec runs VirtualMCPServer.Validate() (spec §5.2 rows V1–V7) and
+// the CRD's admission rules (§5.5) that a cluster would enforce before the
+// operator ever saw the object. All problems are returned, not just the first.
+func ValidateSpec(v *toolhive.VirtualMCPServer) []results.Finding {
+	var fs []results.Finding
+	bad := func(field, rule, msg string, cur any) {
+		fs = append(fs, results.Finding{Severity: results.Error, Field: field, Rule: rule, CurrentValue: cur, Message: msg,
+			ConditionType: "Valid", Reason: "ValidationFailed"})
+	}
+	admission := func(field, rule, msg string, cur any) {
+		fs = append(fs, results.Finding{Severity: results.Error, Field: field, Rule: rule, CurrentValue: cur,
+			Message: msg + " (rejected by the VirtualMCPServer CRD at admission)"})
+	}
+	sp := v.Spec
+
+	if sp.GroupRef == nil || sp.GroupRef.Name == "" {
+		bad("spec.groupRef.name", "group-ref-required", "spec.groupRef.name is required; name the MCPGroup whose workloads this server aggregates", nil)
+	}
+	if sp.IncomingAuth == nil {
+		admission("spec.incomingAuth", "incoming-auth-required", "spec.incomingAuth is required; set type: anonymous or type: oidc with an oidcConfigRef", nil)
+	} else {
+		ia := sp.IncomingAuth
+		switch ia.Type {
+		case "anonymous", "oidc":
+		default:
+			admission("spec.incomingAuth.type", "incoming-auth-type", "spec.incomingAuth.type must be one of: anonymous, oidc", ia.Type)
+		}
+		if ia.Type == "oidc" && ia.OIDCConfigRef == nil {
+			admission("spec.incomingAuth.oidcConfigRef", "oidc-config-ref-required", "spec.incomingAuth.oidcConfigRef is required when type is oidc", nil)
+		}
+		if ia.OIDCConfigRef != nil && ia.OIDCConfigRef.Name == "" {
+			admission("spec.incomingAuth.oidcConfigRef.name", "oidc-config-ref-required", "spec.incomingAuth.oidcConfigRef.name must name an MCPOIDCConfig", nil)
+		}
+		if a := ia.AuthzConfig; a != nil {
+			if (a.Type == "configMap") != (a.ConfigMap != nil) {
+				admission("spec.incomingAuth.authzConfig.configMap", "authz-config-shape", "configMap must be set when type is 'configMap', and must not be set otherwise", a.Type)
+			}
+			if (a.Type == "inline") != (a.Inline != nil) {
+				admission("spec.incomingAuth.authzConfig.inline", "authz-config-shape", "inline must be set when type is 'inline', and must not be set otherwise", a.Type)
+			}
+		}
+	}
+
+	if o := sp.OutgoingAuth; o != nil {
+		switch o.Source {
+		case "discovered", "inline":
+		default:
+			admission("spec.outgoingAuth.source", "outgoing-auth-source", "spec.outgoingAuth.source must be one of: discovered, inline", o.Source)
+		}
+		for _, k := range sortedKeys(o.Backends) {
+			b := o.Backends[k]
+			f := "spec.outgoingAuth.backends." + k
+			switch b.Type {
+			case "":
+				bad(f+".type", "backend-auth-type", fmt.Sprintf("spec.outgoingAuth.backends[%s].type is required", k), nil)
+			case "discovered":
+			case "externalAuthConfigRef":
+				if b.ExternalAuthConfigRef == nil {
+					bad(f+".externalAuthConfigRef", "backend-auth-ref", fmt.Sprintf("spec.outgoingAuth.backends[%s].externalAuthConfigRef is required when type is externalAuthConfigRef", k), nil)
+				} else if b.ExternalAuthConfigRef.Name == "" {
+					bad(f+".externalAuthConfigRef.name", "backend-auth-ref", fmt.Sprintf("spec.outgoingAuth.backends[%s].externalAuthConfigRef.name is required", k), nil)
+				}
+			default:
+				bad(f+".type", "backend-auth-type", fmt.Sprintf("spec.outgoingAuth.backends[%s].type must be one of: discovered, externalAuthConfigRef", k), b.Type)
+			}
+		}
+		if d := o.Default; d != nil && d.Type == "externalAuthConfigRef" && (d.ExternalAuthConfigRef == nil || d.ExternalAuthConfigRef.Name == "") {
+			admission("spec.outgoingAuth.default.externalAuthConfigRef.name", "backend-auth-ref", "spec.outgoingAuth.default.externalAuthConfigRef.name is required when type is externalAuthConfigRef", nil)
+		}
+	}
+
+	switch sp.ServiceType {
+	case "ClusterIP", "NodePort", "LoadBalancer":
+	default:
+		admission("spec.serviceType", "service-type", "spec.serviceType must be one of: ClusterIP, NodePort, LoadBalancer", sp.ServiceType)
+	}
+	switch sp.SessionAffinity {
+	case "ClientIP", "None":
+	default:
+		admission("spec.sessionAffinity", "session-affinity", "spec.sessionAffinity must be one of: ClientIP, None", sp.SessionAffinity)
+	}
+	if sp.Replicas != nil && *sp.Replicas < 0 {
+		admission("spec.replicas", "replicas", "spec.replicas must be >= 0", *sp.Replicas)
+	}
+
+	if ss := sp.SessionStorage; ss != nil {
+		switch ss.Provider {
+		case "memory", "redis":
+		default:
+			admission("spec.sessionStorage.provider", "session-storage", "spec.sessionStorage.provider must be one of: memory, redis", ss.Provider)
+		}
+		if ss.Provider == "redis" && ss.Address == "" {
+			admission("spec.sessionStorage.address", "session-storage", "address is required when provider is redis", nil)
+		}
+		if t := ss.TLS; t != nil {
+			if ss.Provider != "redis" {
+				admission("spec.sessionStorage.tls", "session-storage", "tls is only supported when provider is redis", nil)
+			}
+			if t.InsecureSkipVerify && t.CACertSecretRef != nil {
+				admission("spec.sessionStorage.tls", "session-storage", "tls.insecureSkipVerify disables certificate verification, so tls.caCertSecretRef would be ignored; set only one", nil)
+			}
+			if r := t.CACertSecretRef; r != nil && (r.Name == "" || r.Key == "") {
+				admission("spec.sessionStorage.tls.caCertSecretRef", "session-storage", "tls.caCertSecretRef requires a non-empty name and key", nil)
+			}
+		}
+	}
+
+	if sp.EmbeddingServerRef != nil && sp.EmbeddingServerRef.Name == "" {
+		bad("spec.embeddingServerRef.name", "embedding-server-ref", "spec.embeddingServerRef.name is required", nil)
+	}
+	if sp.AuthServerUpstreamFilter != nil && sp.AuthServerConfig == nil {
+		admission("spec.authServerUpstreamFilter", "upstream-filter-requires-auth-server", "authServerUpstreamFilter requires authServerConfig to be set", nil)
+	}
+
+	if c := sp.Config; c != nil {
+		fs = append(fs, validateConfig(v, c)...)
+	}
+	return fs
+}
+
+func validateConfig(v *toolhive.VirtualMCPServer, c *vmcpconfig.Config) []results.Finding {
+	var fs []results.Finding
+	bad := func(field, rule, msg string, cur any) {
+		fs = append(fs, results.Finding{Severity: results.Error, Field: field, Rule: rule, CurrentValue: cur, Message: msg,
+			ConditionType: "Valid", Reason: "ValidationFailed"})
+	}
+	admission := func(field, rule, msg string) {
+		fs = append(fs, results.Finding{Severity: results.Error, Field: field, Rule: rule, Message: msg + " (rejected by the VirtualMCPServer CRD at admission)"})
+	}
+	sp := v.Spec
+	if a := c.Aggregation; a != nil {
+		switch a.ConflictResolution {
+		case "prefix", "priority", "manual":
+		default:
+			bad("spec.config.aggregation.conflictResolution", "aggregation", "config.aggregation.conflictResolution must be one of: prefix, priority, manual", a.ConflictResolution)
+		}
+		if a.ConflictResolution == "priority" && a.ConflictResolutionConfig != nil && len(a.ConflictResolutionConfig.PriorityOrder) == 0 {
+			bad("spec.config.aggregation.conflictResolutionConfig.priorityOrder", "aggregation", "config.aggregation.conflictResolutionConfig.priorityOrder is required when conflictResolution is priority", nil)
+		}
+		for i, t := range a.Tools {
+			if t == nil || t.Workload == "" {
+				bad(fmt.Sprintf("spec.config.aggregation.tools[%d].workload", i), "aggregation", fmt.Sprintf("config.aggregation.tools[%d].workload is required", i), nil)
+				continue
+			}
+			if t.ToolConfigRef != nil && t.ToolConfigRef.Name == "" {
+				bad(fmt.Sprintf("spec.config.aggregation.tools[%d].toolConfigRef.name", i), "aggregation", fmt.Sprintf("config.aggregation.tools[%d].toolConfigRef.name is required when toolConfigRef is specified", i), nil)
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for i, t := range c.CompositeTools {
+		if t.Name != "" && seen[t.Name] {
+			bad(fmt.Sprintf("spec.config.compositeTools[%d].name", i), "composite-tool-duplicate", fmt.Sprintf("spec.config.compositeTools[%d].name %q is duplicated", i, t.Name), t.Name)
+			continue
+		}
+		seen[t.Name] = true
+		if errs := ValidateCompositeTool(fmt.Sprintf("spec.config.compositeTools[%d]", i), &t); len(errs) > 0 {
+			bad(fmt.Sprintf("spec.config.compositeTools[%d]", i), "composite-tool-invalid", "validation failed: "+strings.Join(errs, "; "), nil)
+		}
+	}
+	if o := c.Optimizer; o != nil && sp.EmbeddingServerRef == nil && o.EmbeddingService == "" {
+		bad("spec.config.optimizer", "optimizer-needs-embedding-service", "spec.config.optimizer requires an embedding service: set spec.embeddingServerRef (recommended) or spec.config.optimizer.embeddingService", nil)
+	}
+	if o := c.Optimizer; o != nil && sp.EmbeddingServerRef != nil && o.EmbeddingProvider == "openai" {
+		admission("spec.config.optimizer.embeddingProvider", "optimizer-provider", "embeddingServerRef provisions a managed TEI server and cannot be combined with optimizer.embeddingProvider 'openai'; openai mode uses embeddingService directly")
+	}
+	if c.SessionStorage != nil && c.SessionStorage.TLS != nil {
+		admission("spec.config.sessionStorage.tls", "session-storage", "config.sessionStorage.tls is ignored by the operator; set sessionStorage.tls instead")
+	}
+	if rl := c.RateLimiting; rl != nil {
+		if sp.SessionStorage == nil || sp.SessionStorage.Provider != "redis" {
+			admission("spec.config.rateLimiting", "rate-limiting", "config.rateLimiting requires sessionStorage with provider 'redis'")
+		}
+		oidc := sp.IncomingAuth != nil && sp.IncomingAuth.Type == "oidc"
+		if rl.PerUser != nil && !oidc {
+			admission("spec.config.rateLimiting.perUser", "rate-limiting", "config.rateLimiting.perUser requires incomingAuth.type oidc")
+		}
+		if rl.Shared == nil && rl.PerUser == nil && len(rl.Tools) == 0 {
+			admission("spec.config.rateLimiting", "rate-limiting", "at least one of shared, perUser, or tools must be configured")
+		}
+		for i, t := range rl.Tools {
+			if t.Shared == nil && t.PerUser == nil {
+				admission(fmt.Sprintf("spec.config.rateLimiting.tools[%d]", i), "rate-limiting", "at least one of shared or perUser must be configured")
+			}
+			if t.PerUser != nil && !oidc {
+				admission(fmt.Sprintf("spec.config.rateLimiting.tools[%d].perUser", i), "rate-limiting", "per-tool perUser rate limiting requires incomingAuth.type oidc")
+			}
+		}
+	}
+	if op := c.Operational; op != nil && op.FailureHandling != nil && op.FailureHandling.CircuitBreaker != nil {
+		if t := op.FailureHandling.CircuitBreaker.Timeout; t != 0 && time.Duration(t) < time.Second {
+			admission("spec.config.operational.failureHandling.circuitBreaker.timeout", "circuit-breaker", "timeout must be >= 1s")
+		}
+	}
+	return fs
+}
+
+// ValidateCompositeTool checks a composite tool definition the way vMCP's
+// ValidateCompositeToolConfig does, returning one message per problem.
+func ValidateCompositeTool(path string, t *vmcpconfig.CompositeToolConfig) []string {
+	var errs []string
+	if t.Name == "" {
+		errs = append(errs, path+".name is required")
+	}
+	if t.Description == "" {
+		errs = append(errs, path+".description is required")
+	}
+	if len(t.Steps) == 0 {
+		errs = append(errs, path+".steps must contain at least one step")
+	}
+	if t.Parameters != nil {
+		if typ, ok := t.Parameters["type"]; ok && typ != "object" {
+			errs = append(errs, path+`.parameters must be a JSON Schema object (type: "object")`)
+		}
+	}
+	ids := map[string]bool{}
+	for i, s := range t.Steps {
+		sp := fmt.Sprintf("%s.steps[%d]", path, i)
+		if s.ID == "" {
+			errs = append(errs, sp+".id is required")
+		} else if ids[s.ID] {
+			errs = append(errs, fmt.Sprintf("%s.id %q is duplicated", sp, s.ID))
+		}
+		ids[s.ID] = true
+		switch s.Type {
+		case "", "tool":
+			if s.Tool == "" {
+				errs = append(errs, sp+".tool is required for tool steps")
+			}
+		case "elicitation":
+			if s.Message == "" {
+				errs = append(errs, sp+".message is required for elicitation steps")
+			}
+		case "forEach":
+			if s.Collection == "" || s.Step == nil {
+				errs = append(errs, sp+".collection and step are required for forEach steps")
+			}
+		default:
+			errs = append(errs, fmt.Sprintf("%s.type %q must be one of: tool, elicitation, forEach", sp, s.Type))
+		}
+	}
+	for i, s := range t.Steps {
+		for _, d := range s.DependsOn {
+			if !ids[d] {
+				errs = append(errs, fmt.Sprintf("%s.steps[%d].dependsOn references unknown step %q", path, i, d))
+			}
+		}
+	}
+	if cyc := dependencyCycle(t.Steps); cyc != "" {
+		errs = append(errs, fmt.Sprintf("%s.steps have a dependency cycle through step %q", path, cyc))
+	}
+	return errs
+}
+
+// dependencyCycle returns a step on a dependsOn cycle, or "".
+func dependencyCycle(steps []vmcpconfig.WorkflowStepConfig) string {
+	deps := map[string][]string{}
+	for _, s := range steps {
+		deps[s.ID] = s.DependsOn
+	}
+	state := map[string]int{} // 1 visiting, 2 done
+	var visit func(string) string
+	visit = func(id string) string {
+		switch state[id] {
+		case 1:
+			return id
+		case 2:
+			return ""
+		}
+		state[id] = 1
+		for _, d := range deps[id] {
+			if c := visit(d); c != "" {
+				return c
+			}
+		}
+		state[id] = 2
+		return ""
+	}
+	for _, s := range steps {
+		if c := visit(s.ID); c != "" {
+			return c
+		}
+	}
+	return ""
+}

@@ -1,0 +1,36 @@
+package vmcpconfig
+
+import "strings"
+
+// EnvSuffix turns an object name into an env var suffix the way the operator
+// does: upper-case, '-' to '_', then anything outside [A-Z0-9_] to '_'
+// ("my.auth-cfg" → "MY_AUTH_CFG").
+func EnvSuffix(name string) string {
+	b := []byte(strings.ToUpper(strings.ReplaceAll(name, "-", "_")))
+	for i, c := range b {
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
+			b[i] = '_'
+		}
+	}
+	return string(b)
+}
+
+// Env var names the operator gives outgoing-auth secrets.
+func TokenExchangeSecretEnv(config string) string {
+	return "TOOLHIVE_TOKEN_EXCHANGE_CLIENT_SECRET_" + EnvSuffix(config)
+}
+
+// HeaderInjectionValueEnv names the env var holding a header value.
+func HeaderInjectionValueEnv(config string) string {
+	return "TOOLHIVE_HEADER_INJECTION_VALUE_" + EnvSuffix(config)
+}
+
+// XAAIdpSecretEnv names the env var of an XAA IdP client secret.
+func XAAIdpSecretEnv(config string) string {
+	return "TOOLHIVE_XAA_IDP_CLIENT_SECRET_" + EnvSuffix(config)
+}
+
+// XAATargetSecretEnv names the env var of an XAA target client secret.
+func XAATargetSecretEnv(config string) string {
+	return "TOOLHIVE_XAA_TARGET_CLIENT_SECRET_" + EnvSuffix(config)
+}

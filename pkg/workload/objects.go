@@ -1,0 +1,129 @@
+package workload
+
+import (
+	"maps"
+
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+)
+
+const (
+	// vmcpPort is the vmcp listener port, used by the container and Service.
+	vmcpPort = int32(4483)
+
+	toolhiveAPIGroup = "toolhive.stacklok.dev"
+)
+
+func buildConfigMap(p Params) *corev1.ConfigMap {
+	labels := map[string]string{
+		"toolhive.stacklok.io/component":          "vmcp-config",
+		"toolhive.stacklok.io/virtual-mcp-server": p.Name,
+		"toolhive.stacklok.io/managed-by":         "toolhive-operator",
+	}
+	data := maps.Clone(p.ConfigData)
+	return &corev1.ConfigMap{
+		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
+		ObjectMeta: metav1.ObjectMeta{
+			Name:      ConfigMapName(p.Name),
+			Namespace: p.Namespace,
+			Labels:    labels,
+			Annotations: map[string]string{
+				ContentChecksumAnnotation: ContentChecksum(data, labels),
+			},
+		},
+		Data: data,
+	}
+}
+
+func buildServiceAccount(p Params, pullSecrets []corev1.LocalObjectReference) *corev1.ServiceAccount {
+	return &corev1.ServiceAccount{
+		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
+		ObjectMeta: metav1.ObjectMeta{
+			Name:      ServiceAccountName(p.Name),
+			Namespace: p.Namespace,
+		},
+		ImagePullSecrets: append([]corev1.LocalObjectReference(nil), pullSecrets...),
+	}
+}
+
+// roleRules mirrors the operator: inline mode only needs to read its own CR
+// and write its status; discovered mode also reads the group's workloads,
+// their auth configs, ConfigMaps and Secrets at runtime.
+func roleRules(outgoingSource string) []rbacv1.PolicyRule {
+	own := []rbacv1.PolicyRule{
+		{APIGroups: []string{toolhiveAPIGroup}, Resources: []string{"virtualmcpservers"}, Verbs: []string{"get"}},
+		{APIGroups: []string{toolhiveAPIGroup}, Resources: []string{"virtualmcpservers/status"}, Verbs: []string{"update", "patch"}},
+	}
+	if outgoingSource == "inline" {
+		return own
+	}
+	return append([]rbacv1.PolicyRule{
+		{APIGroups: []string{""}, Resources: []string{"configmaps", "secrets"}, Verbs: []string{"get", "list", "watch"}},
+		{
+			APIGroups: []string{toolhiveAPIGroup},
+			Resources: []string{
+				"mcpgroups", "mcpservers", "mcpremoteproxies", "mcpserverentries",
+				"mcpexternalauthconfigs", "mcptoolconfigs",
+			},
+			Verbs: []string{"get", "list", "watch"},
+		},
+	}, own...)
+}
+
+func buildRole(p Params) *rbacv1.Role {
+	return &rbacv1.Role{
+		TypeMeta: metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "Role"},
+		ObjectMeta: metav1.ObjectMeta{
+			Name:      ServiceAccountName(p.Name),
+			Namespace: p.Namespace,
+		},
+		Rules: roleRules(p.OutgoingSource),
+	}
+}
+
+func buildRoleBinding(p Params) *rbacv1.RoleBinding {
+	sa := ServiceAccountName(p.Name)
+	return &rbacv1.RoleBinding{
+		TypeMeta: metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "RoleBinding"},
+		ObjectMeta: metav1.ObjectMeta{
+			Name:      sa,
+			Namespace: p.Namespace,
+		},
+		RoleRef: rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "Role", Name: sa},
+		Subjects: []rbacv1.Subject{
+			{Kind: "ServiceAccount", Name: sa, Namespace: p.Namespace},
+		},
+	}
+}
+
+func buildService(p Params) *corev1.Service {
+	svcType := corev1.ServiceType(p.ServiceType)
+	if svcType == "" {
+		svcType = corev1.ServiceTypeClusterIP
+	}
+	affinity := corev1.ServiceAffinity(p.SessionAffinity)
+	if affinity == "" {
+		affinity = corev1.ServiceAffinityClientIP
+	}
+	return &corev1.Service{
+		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
+		ObjectMeta: metav1.ObjectMeta{
+			Name:      ServiceName(p.Name),
+			Namespace: p.Namespace,
+			Labels:    podLabels(p.Name),
+		},
+		Spec: corev1.ServiceSpec{
+			Type:            svcType,
+			Selector:        podLabels(p.Name),
+			SessionAffinity: affinity,
+			Ports: []corev1.ServicePort{{
+				Name:       "http",
+				Port:       vmcpPort,
+				TargetPort: intstr.FromInt32(vmcpPort),
+				Protocol:   corev1.ProtocolTCP,
+			}},
+		},
+	}
+}
