@@ -5,7 +5,6 @@ package convert
 
 import (
 	"encoding/json"
-	"fmt"
 
 	"github.com/vmcp-render/vmcp-render/pkg/api/fnconfig"
 	"github.com/vmcp-render/vmcp-render/pkg/resolve"
@@ -58,7 +57,11 @@ func Convert(s *resolve.Server, spec fnconfig.Spec) *Output {
 	cfg := &vmcpconfig.Config{}
 	if v.Spec.Config != nil {
 		// The operator starts from a deep copy of spec.config.
-		cfg = deepCopy(v.Spec.Config)
+		var err error
+		if cfg, err = deepCopy(v.Spec.Config); err != nil {
+			c.fail(results.Finding{Field: "spec.config", Rule: "internal", Message: "cannot copy spec.config: " + err.Error()})
+			return c.out
+		}
 	}
 	cfg.Name = v.Name
 	cfg.GroupRef = s.Group()
@@ -136,14 +139,15 @@ func upstreamInjects(o *vmcpconfig.OutgoingAuthConfig) map[string]string {
 	return m
 }
 
-func deepCopy(c *vmcpconfig.Config) *vmcpconfig.Config {
+// deepCopy copies through JSON, the form spec.config was decoded from.
+func deepCopy(c *vmcpconfig.Config) (*vmcpconfig.Config, error) {
 	b, err := json.Marshal(c)
 	if err != nil {
-		panic(fmt.Sprintf("vmcpconfig.Config must round-trip through JSON: %v", err))
+		return nil, err
 	}
 	out := &vmcpconfig.Config{}
 	if err := json.Unmarshal(b, out); err != nil {
-		panic(fmt.Sprintf("vmcpconfig.Config must round-trip through JSON: %v", err))
+		return nil, err
 	}
-	return out
+	return out, nil
 }
