@@ -57,8 +57,9 @@ bench-smoke:
 	hack/bench.sh 100
 
 lint:
-	@test -z "$$(gofmt -l fn pkg hack 2>/dev/null)" || { gofmt -l fn pkg hack; exit 1; }
+	@test -z "$$(gofmt -l fn pkg test bench 2>/dev/null)" || { gofmt -l fn pkg test bench; exit 1; }
 	$(GO) vet ./...
+	$(GO) vet -tags e2e ./test/e2e/
 
 ## image: the container image (needs a Docker engine; none on the CI machines).
 image:
