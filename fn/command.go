@@ -1,13 +1,19 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
 
 	"github.com/spf13/cobra"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework/command"
+	"sigs.k8s.io/kustomize/kyaml/kio"
+	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/vmcp-render/vmcp-render/pkg/api/fnconfig"
 	"github.com/vmcp-render/vmcp-render/pkg/results"
@@ -17,41 +23,84 @@ import (
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
-// errResults makes the process exit 1 after the ResourceList was written;
-// the results themselves are already in the output and on stderr.
-var errResults = errors.New("")
+// errResults makes the process exit 1 after the output was written; the
+// results themselves are already in the output and on stderr.
+var errResults = errors.New("error results")
 
-const long = `vmcp-render renders ToolHive VirtualMCPServer resources offline.
+const long = `vmcp-render renders ToolHive VirtualMCPServer resources offline, into the
+objects the ToolHive operator v0.62.0 would create, and validates them.
 
-It reads a ResourceList (config.kubernetes.io/v1) on stdin, holding
-VirtualMCPServer resources and everything they reference (MCPOIDCConfig,
-MCPExternalAuthConfig, MCPAuthzConfig, MCPTelemetryConfig, MCPToolConfig,
-VirtualMCPCompositeToolDefinition, MCPGroup, MCPServer, Secrets, ConfigMaps...),
-and writes it back with, for each VirtualMCPServer, the ConfigMap, Deployment,
-ServiceAccount, Role, RoleBinding and Service that the ToolHive operator v0.62.0
-creates. Every problem the operator would report as a status condition becomes
-a result (also printed on stderr); any error result makes it exit 1, and an
-invalid VirtualMCPServer gets no objects at all.
+As a KRM function (kustomize, kpt) it reads a ResourceList on stdin holding
+VirtualMCPServer resources and everything they reference (MCPGroup, MCPServer,
+MCPRemoteProxy, MCPOIDCConfig, MCPExternalAuthConfig, MCPAuthzConfig,
+MCPTelemetryConfig, MCPToolConfig, VirtualMCPCompositeToolDefinition, Secrets,
+ConfigMaps...). It writes the items back, untouched, plus for each valid
+VirtualMCPServer the ConfigMap (config.yaml, authserver-config.yaml),
+Deployment, ServiceAccount, Role, RoleBinding and Service.
+
+Every problem the operator would report in a status condition, and more,
+becomes a result, also printed on stderr as one line. Any error result makes
+it exit 1; an invalid VirtualMCPServer gets no objects, the others are
+unaffected.
 
 The function config is optional: a VMCPRender (apiVersion
-fn.vmcp-render.dev/v1alpha1) or a ConfigMap with the same settings as keys.`
+fn.vmcp-render.dev/v1alpha1) or a ConfigMap with the same settings as keys.
+spec.mode: validate emits results only (for kustomize validators: and CI).
 
-const example = `  # kustomize (exec): list it under transformers: and run
+Standalone, without an orchestrator: give the function config file (an empty
+file for the defaults) and then the input files ("-" reads stdin). It prints
+plain YAML for kubectl apply: the inputs and the rendered objects, without
+orchestrator annotations and without objects marked
+config.kubernetes.io/local-config: "true".
+
+Exit status: 0 success (warnings allowed), 1 error results or unreadable
+input.`
+
+const example = `  # kustomize: list the function under transformers: (exec runtime)
   kustomize build --enable-alpha-plugins --enable-exec examples/kustomization
 
-  # kpt
+  # kpt: imperatively, settings after --
   kpt fn eval --image ghcr.io/vmcp-render/vmcp-render:v0.1.0 -- mode=validate
 
   # standalone: function config first, then input files; prints plain YAML
-  vmcp-render config.yaml vmcp.yaml secrets.yaml`
+  vmcp-render fn-config.yaml vmcp.yaml secrets.yaml | kubectl apply -f -
+  vmcp-render /dev/null vmcp.yaml      # default settings
+
+  # a plain YAML stream on stdin works too (default settings)
+  cat vmcp.yaml | vmcp-render`
+
+// runCLI executes the command line and returns the exit status; main only
+// exits with it.
+func runCLI(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cmd := newCommand(stdout, stderr)
+	cmd.SetIn(stdin)
+	cmd.SetArgs(args)
+	err := cmd.Execute()
+	if err == nil {
+		return 0
+	}
+	if !errors.Is(err, errResults) {
+		// Build silences cobra and the framework; say what went wrong.
+		fmt.Fprintf(stderr, "vmcp-render: %v\n", err)
+	}
+	return 1
+}
 
 func newCommand(stdout, stderr io.Writer) *cobra.Command {
 	p := framework.ResourceListProcessorFunc(func(rl *framework.ResourceList) error {
 		return process(rl, stderr)
 	})
-	cmd := command.Build(p, command.StandaloneEnabled, true)
+	// Standalone mode is our own (see standalone), and so is stdin: execute
+	// is framework.Execute with a streaming writer (see stream.go).
+	cmd := command.Build(p, command.StandaloneDisabled, true)
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return execute(p, c.InOrStdin(), c.OutOrStdout())
+		}
+		return standalone(c.InOrStdin(), c.OutOrStdout(), stderr, args)
+	}
 	cmd.Use = "vmcp-render [FUNCTION_CONFIG INPUT...]"
-	cmd.Short = "Render ToolHive VirtualMCPServer resources offline (KRM function)"
+	cmd.Short = "Render and validate ToolHive VirtualMCPServer resources offline (KRM function)"
 	cmd.Long = long
 	cmd.Example = example
 	cmd.Version = version
@@ -85,6 +134,89 @@ func process(rl *framework.ResourceList, stderr io.Writer) error {
 	}
 	if results.HasErrors(rs) {
 		return errResults
+	}
+	return nil
+}
+
+// standalone reads the function config file and the input files, runs the
+// processor and prints plain YAML. Items carry their file name while the
+// function runs, so results say where a problem is.
+func standalone(stdin io.Reader, stdout, stderr io.Writer, args []string) error {
+	fc, err := readFunctionConfig(args[0])
+	if err != nil {
+		return err
+	}
+	rl := &framework.ResourceList{FunctionConfig: fc}
+	for _, name := range args[1:] {
+		var src io.Reader = stdin
+		if name != "-" {
+			b, err := os.ReadFile(name)
+			if err != nil {
+				return fmt.Errorf("reading input: %w", err)
+			}
+			src = bytes.NewReader(b)
+		}
+		items, err := (&kio.ByteReader{Reader: src, OmitReaderAnnotations: true}).Read()
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", name, err)
+		}
+		for i, n := range items {
+			for k, v := range map[string]string{kioutil.PathAnnotation: name, kioutil.IndexAnnotation: strconv.Itoa(i)} {
+				if err := n.PipeE(yaml.SetAnnotation(k, v)); err != nil {
+					return fmt.Errorf("reading %s: %w", name, err)
+				}
+			}
+		}
+		rl.Items = append(rl.Items, items...)
+	}
+	procErr := process(rl, stderr)
+	var out []*yaml.RNode
+	for _, n := range rl.Items {
+		if n.GetAnnotations()[localConfig] == "true" {
+			continue
+		}
+		if err := clearOrchestratorAnnotations(n); err != nil {
+			return err
+		}
+		out = append(out, n)
+	}
+	if err := (kio.ByteWriter{Writer: stdout}).Write(out); err != nil {
+		return err
+	}
+	return procErr
+}
+
+// readFunctionConfig reads the standalone function config; an empty file
+// (or /dev/null) means the defaults.
+func readFunctionConfig(name string) (*yaml.RNode, error) {
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("reading the function config: %w", err)
+	}
+	nodes, err := (&kio.ByteReader{Reader: bytes.NewReader(b), OmitReaderAnnotations: true, DisableUnwrapping: true}).Read()
+	if err != nil {
+		return nil, fmt.Errorf("reading the function config %s: %w", name, err)
+	}
+	switch len(nodes) {
+	case 0:
+		return nil, nil
+	case 1:
+		return nodes[0], nil
+	default:
+		return nil, fmt.Errorf("the function config %s holds %d documents; give exactly one (the input files come after it)", name, len(nodes))
+	}
+}
+
+// localConfig marks objects that kustomize and kpt never apply.
+const localConfig = "config.kubernetes.io/local-config"
+
+// clearOrchestratorAnnotations removes what kpt and kustomize use to track
+// items (path, index, id), which has no place in applied objects.
+func clearOrchestratorAnnotations(n *yaml.RNode) error {
+	for k := range kioutil.GetInternalAnnotations(n) {
+		if err := n.PipeE(yaml.ClearAnnotation(k)); err != nil {
+			return err
+		}
 	}
 	return nil
 }

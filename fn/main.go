@@ -8,7 +8,5 @@ import (
 )
 
 func main() {
-	if err := newCommand(os.Stdout, os.Stderr).Execute(); err != nil {
-		os.Exit(1)
-	}
+	os.Exit(runCLI(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

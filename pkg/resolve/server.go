@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
@@ -137,4 +138,39 @@ func (w Workload) UserAnnotations() map[string]string {
 func isOrchestratorAnnotation(k string) bool {
 	return strings.HasPrefix(k, "internal.config.kubernetes.io/") || strings.HasPrefix(k, "config.kubernetes.io/") ||
 		k == "config.k8s.io/id" || strings.HasPrefix(k, "kustomize.config.k8s.io/")
+}
+
+// WrongKindHint explains a failed lookup of kind/name when objects of other
+// kinds carry that name (a reference to the wrong kind), e.g. "; an
+// MCPAuthzConfig named corp exists, but this reference needs an
+// MCPOIDCConfig". It is "" when no other object has the name.
+func (s *Server) WrongKindHint(kind, name string) string {
+	var others []string
+	for _, k := range toolhive.Kinds() {
+		if k == kind {
+			continue
+		}
+		if _, ok := s.Object(k, name); ok {
+			others = append(others, article(k)+" "+k)
+		}
+	}
+	if _, ok := s.Secret(name); ok && kind != "Secret" {
+		others = append(others, "a Secret")
+	}
+	if _, ok := s.ConfigMap(name); ok && kind != "ConfigMap" {
+		others = append(others, "a ConfigMap")
+	}
+	if len(others) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; %s named %s exists, but this reference needs %s %s", strings.Join(others, " and "), name, article(kind), kind)
+}
+
+// article is the indefinite article of a kind name as it is read aloud
+// ("an MCPGroup", "an EmbeddingServer", "a Secret").
+func article(kind string) string {
+	if strings.HasPrefix(kind, "MCP") || strings.ContainsAny(kind[:min(1, len(kind))], "AEIOU") {
+		return "an"
+	}
+	return "a"
 }

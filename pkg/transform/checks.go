@@ -3,6 +3,7 @@ package transform
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -32,7 +33,7 @@ func (p *pipeline) checkTelemetry(rs *resolve.Server) []results.Finding {
 	if !ok {
 		return []results.Finding{{Field: field, CurrentValue: ref.Name, Rule: "telemetry-config-not-found",
 			ConditionType: "TelemetryConfigRefValidated", Reason: "TelemetryConfigRefNotFound",
-			Message: fmt.Sprintf("MCPTelemetryConfig %s not found; add it to the input or fix spec.telemetryConfigRef.name", ref.Name)}}
+			Message: fmt.Sprintf("MCPTelemetryConfig %s not found; add it to the input or fix spec.telemetryConfigRef.name", ref.Name) + rs.WrongKindHint(toolhive.KindMCPTelemetryConfig, ref.Name)}}
 	}
 	if e.Invalid {
 		return []results.Finding{{Field: field, CurrentValue: ref.Name, Rule: "telemetry-config-invalid",
@@ -180,11 +181,36 @@ func (p *pipeline) checkPodReferences(rs *resolve.Server, pod *podspec.Pod, para
 			continue
 		}
 		if _, has := d.Get(r.key); !has {
-			out = append(out, results.Finding{Severity: results.Error, Field: r.field, Rule: strings.ToLower(r.kind) + "-key-missing",
-				Message: fmt.Sprintf("%s %s has no key %q, which the pod needs for %s; the kubelet would not start the pod. Add the key or fix the reference", r.kind, r.name, r.key, r.via)})
+			f := results.Finding{Severity: results.Error, Field: r.field, Rule: strings.ToLower(r.kind) + "-key-missing",
+				Message: fmt.Sprintf("%s %s has no key %q, which the pod needs for %s; the kubelet would not start the pod. Add the key or fix the reference", r.kind, r.name, r.key, r.via)}
+			if op := operatorSecretCheck(rs, r); op != "" {
+				// Row K1: the operator checks these two itself.
+				f.ConditionType, f.Reason = "AuthConfigured", "AuthInvalid"
+				f.Message = "Authentication configuration is invalid: " + op + "; " + f.Message
+			}
+			out = append(out, f)
 		}
 	}
 	return out
+}
+
+// operatorSecretCheck is the operator's own K1 wording for the Secrets it
+// reads (the OIDC client secret and legacy delegate clients), or "".
+func operatorSecretCheck(rs *resolve.Server, r podRef) string {
+	env := strings.TrimPrefix(r.via, "env ")
+	switch {
+	case env == "VMCP_OIDC_CLIENT_SECRET":
+		return fmt.Sprintf("MCPOIDCConfig OIDC client secret secret %s/%s is missing key %q", rs.Namespace, r.name, r.key)
+	case strings.HasPrefix(env, "TOOLHIVE_DELEGATE_CLIENT_SECRET_"):
+		as := rs.VMCP.Spec.AuthServerConfig
+		i, err := strconv.Atoi(strings.TrimPrefix(env, "TOOLHIVE_DELEGATE_CLIENT_SECRET_"))
+		canonical := as != nil && as.InboundGrants != nil && as.InboundGrants.TokenExchange != nil
+		if as == nil || canonical || err != nil || i < 0 || i >= len(as.DelegateClients) {
+			return ""
+		}
+		return fmt.Sprintf("delegate client %q secret %s/%s is missing key %q", as.DelegateClients[i].ClientID, rs.Namespace, r.name, r.key)
+	}
+	return ""
 }
 
 func (p *pipeline) absent(r podRef) (results.Finding, bool) {
@@ -284,4 +310,26 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(ks)
 	return ks
+}
+
+// sharedWorkloadNames warns when workloads of different kinds in the group
+// share a name: vMCP and spec.outgoingAuth.backends identify backends by
+// name only, so one of them is shadowed. The operator does not check this.
+func sharedWorkloadNames(rs *resolve.Server) []results.Finding {
+	kinds := map[string][]string{}
+	var names []string
+	for _, w := range rs.Workloads() {
+		if len(kinds[w.Name]) == 0 {
+			names = append(names, w.Name)
+		}
+		kinds[w.Name] = append(kinds[w.Name], w.Kind)
+	}
+	var out []results.Finding
+	for _, n := range names {
+		if ks := kinds[n]; len(ks) > 1 {
+			out = append(out, results.Finding{Severity: results.Warning, Field: "spec.groupRef.name", CurrentValue: rs.Group(), Rule: "workload-name-shared",
+				Message: fmt.Sprintf("%s named %s in group %s share a name; vMCP identifies backends by name, so one shadows the other: rename one", strings.Join(ks, " and "), n, rs.Group())})
+		}
+	}
+	return out
 }

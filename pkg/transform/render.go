@@ -54,7 +54,7 @@ func Render(items []*yaml.RNode, spec fnconfig.Spec) ([]*yaml.RNode, framework.R
 	for _, n := range items {
 		p.decode(n)
 	}
-	if len(p.servers) == 0 {
+	if len(p.servers) == 0 && !mentions(p.rs, toolhive.KindVirtualMCPServer) {
 		p.report(results.Ref{}, results.Finding{Severity: results.Info, Rule: "no-virtualmcpserver",
 			Message: "the input holds no VirtualMCPServer (toolhive.stacklok.dev/v1beta1 or v1alpha1); nothing to render"})
 	}
@@ -73,13 +73,26 @@ func Render(items []*yaml.RNode, spec fnconfig.Spec) ([]*yaml.RNode, framework.R
 	return merge(items, generated), p.rs
 }
 
+// mentions reports whether a result is about an object of kind (a server
+// that could not even be decoded still is one).
+func mentions(rs framework.Results, kind string) bool {
+	for _, r := range rs {
+		if r.ResourceRef != nil && r.ResourceRef.Kind == kind {
+			return true
+		}
+	}
+	return false
+}
+
 // merge replaces items that have the identity of a generated object (a
 // previous run's output) in place and appends the rest, so that running the
 // function on its own output changes nothing.
 func merge(items, generated []*yaml.RNode) []*yaml.RNode {
 	pos := map[string]int{}
 	for i, n := range items {
-		pos[identity(n)] = i
+		if id := identity(n); id != "" {
+			pos[id] = i
+		}
 	}
 	out := append([]*yaml.RNode(nil), items...)
 	for _, g := range generated {
@@ -98,7 +111,44 @@ func merge(items, generated []*yaml.RNode) []*yaml.RNode {
 	return out
 }
 
+// malformed says why an item does not have the shape kyaml's object
+// accessors need (a mapping, with mappings under metadata, its labels and
+// annotations, and a Secret's or ConfigMap's data), or "".
+func malformed(n *yaml.RNode) string {
+	isMap := func(y *yaml.Node) bool { return y != nil && y.Kind == yaml.MappingNode }
+	if n == nil || !isMap(n.YNode()) {
+		return "it is not a YAML mapping"
+	}
+	field := func(m *yaml.Node, name string) *yaml.Node {
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if m.Content[i].Value == name {
+				return m.Content[i+1]
+			}
+		}
+		return nil
+	}
+	notMap := func(m *yaml.Node, path string, names ...string) string {
+		for _, name := range names {
+			if v := field(m, name); v != nil && v.Tag != "!!null" && !isMap(v) {
+				return path + name + " is not a mapping"
+			}
+		}
+		return ""
+	}
+	root := n.YNode()
+	if msg := notMap(root, "", "metadata", "data", "binaryData", "stringData"); msg != "" {
+		return msg
+	}
+	if md := field(root, "metadata"); isMap(md) {
+		return notMap(md, "metadata.", "labels", "annotations")
+	}
+	return ""
+}
+
 func identity(n *yaml.RNode) string {
+	if malformed(n) != "" {
+		return ""
+	}
 	gv := n.GetApiVersion()
 	group := gv
 	if i := strings.Index(gv, "/"); i >= 0 {
@@ -111,6 +161,12 @@ func identity(n *yaml.RNode) string {
 
 // decode indexes one input item, reporting every decoding problem.
 func (p *pipeline) decode(n *yaml.RNode) {
+	if msg := malformed(n); msg != "" {
+		// kyaml's accessors assume these shapes and panic on anything else.
+		p.report(results.Ref{}, results.Finding{Severity: results.Error, Rule: "malformed",
+			Message: "an input item is not a well-formed Kubernetes object: " + msg + "; fix its YAML (indentation, a stray '-')"})
+		return
+	}
 	apiVersion, kind := n.GetApiVersion(), n.GetKind()
 	ref := results.RefOf(n)
 	ns := n.GetNamespace()
@@ -119,9 +175,17 @@ func (p *pipeline) decode(n *yaml.RNode) {
 	}
 	switch {
 	case apiVersion == "v1" && kind == "Secret":
+		if d, dup := p.ix.Secret(ns, n.GetName()); dup {
+			p.duplicate(ref, kind, ns, d.Ref)
+			return
+		}
 		p.ix.AddSecret(ns, n.GetName(), p.secretData(n, ref))
 		return
 	case apiVersion == "v1" && kind == "ConfigMap":
+		if d, dup := p.ix.ConfigMap(ns, n.GetName()); dup {
+			p.duplicate(ref, kind, ns, d.Ref)
+			return
+		}
 		p.ix.AddConfigMap(ns, n.GetName(), &resolve.Data{Ref: ref, Values: bytesMap(n.GetDataMap()), Binary: p.binaryData(n, ref)})
 		return
 	case !toolhive.IsToolHive(apiVersion):
@@ -138,22 +202,38 @@ func (p *pipeline) decode(n *yaml.RNode) {
 	}
 	m, err := n.Map()
 	if err != nil {
-		p.report(ref, results.Finding{Severity: results.Error, Rule: "malformed", Message: fmt.Sprintf("%s %s cannot be read: %v", kind, n.GetName(), err)})
+		// kyaml appends the whole resource to the error; the result already names it.
+		msg, _, _ := strings.Cut(err.Error(), " for the following resource")
+		p.report(ref, results.Finding{Severity: results.Error, Rule: "malformed", Message: fmt.Sprintf("%s %s cannot be read: %s; fix its YAML", kind, n.GetName(), msg)})
 		return
 	}
 	obj, ferrs, err := toolhive.Decode(kind, m)
 	if err != nil {
 		return
 	}
+	ferrs = append(ferrs, missingRequired(kind, m)...)
 	invalid := false
 	for _, fe := range ferrs {
 		sev, rule := results.Error, "schema"
 		msg := fe.Message
-		if fe.Dropped {
+		unknown := strings.HasPrefix(msg, "unknown field")
+		switch {
+		case fe.Dropped && unknown:
 			sev, rule = results.Warning, "field-ignored"
-			msg += "; the operator ignores this field"
-		} else {
+			msg = "unknown field, ignored by the operator: remove it or fix its spelling"
+		case fe.Dropped:
+			sev, rule = results.Warning, "field-ignored"
+			msg += "; the operator ignores this value"
+		case unknown:
 			invalid = true
+			msg = fmt.Sprintf("unknown field: the %s CRD (ToolHive v0.62.0) has no such field; remove it or fix its spelling", kind)
+		case strings.HasPrefix(msg, defaultedPrefix):
+			sev, rule = results.Warning, "required-field-defaulted"
+		case strings.HasPrefix(msg, requiredPrefix):
+			invalid = true
+		default:
+			invalid = true
+			msg += "; fix the value to match the CRD schema"
 		}
 		p.report(ref, results.Finding{Severity: sev, Rule: rule, Field: fe.Path, Message: msg})
 	}
@@ -169,8 +249,15 @@ func (p *pipeline) decode(n *yaml.RNode) {
 	obj.SetNamespace(ns)
 	e := &resolve.Entry{Obj: obj, Ref: ref, Invalid: invalid}
 	if dup := p.ix.Add(kind, e); dup != nil {
+		// Which copy is meant is ambiguous: fail closed, use neither.
+		dup.Invalid = true
+		for _, s := range p.servers {
+			if s.vmcp == dup.Obj {
+				s.invalid = true
+			}
+		}
 		p.report(ref, results.Finding{Severity: results.Error, Rule: "duplicate-object", Field: "metadata.name", CurrentValue: obj.GetName(),
-			Message: fmt.Sprintf("%s %s/%s appears twice in the input (first in %s); only the first is used, remove or rename the other", kind, ns, obj.GetName(), where(dup.Ref))})
+			Message: fmt.Sprintf("%s %s/%s appears twice in the input (first in %s); neither copy is used until one is removed or renamed", kind, ns, obj.GetName(), where(dup.Ref))})
 		return
 	}
 	if kind == toolhive.KindVirtualMCPServer {
@@ -182,6 +269,13 @@ func (p *pipeline) decode(n *yaml.RNode) {
 		}
 		p.servers = append(p.servers, s)
 	}
+}
+
+// duplicate reports a second Secret or ConfigMap of one name; the first is
+// used (references cannot be marked ambiguous), and the error fails the run.
+func (p *pipeline) duplicate(ref results.Ref, kind, ns string, first results.Ref) {
+	p.report(ref, results.Finding{Severity: results.Error, Rule: "duplicate-object", Field: "metadata.name", CurrentValue: ref.Name,
+		Message: fmt.Sprintf("%s %s/%s appears twice in the input (first in %s); only the first is read, remove or rename the other", kind, ns, ref.Name, where(first))})
 }
 
 func where(r results.Ref) string {

@@ -63,10 +63,15 @@ func ruleFor(f authserver.Finding, fallback string) string {
 }
 
 func kebab(s string) string {
+	upper := func(i int) bool { return i >= 0 && i < len(s) && s[i] >= 'A' && s[i] <= 'Z' }
 	var b []byte
 	for i, c := range []byte(s) {
-		if c >= 'A' && c <= 'Z' {
-			if i > 0 && !(s[i-1] >= 'A' && s[i-1] <= 'Z') {
+		if upper(i) {
+			// A word starts after a lower-case letter or digit, and at the
+			// last capital of an acronym of 3+ letters (CABundle → ca-bundle,
+			// HMACSecret → hmac-secret; OAuth2 stays oauth2).
+			acronymEnd := upper(i-1) && upper(i-2) && i+1 < len(s) && !upper(i+1)
+			if i > 0 && (!upper(i-1) || acronymEnd) {
 				b = append(b, '-')
 			}
 			c += 'a' - 'A'
@@ -86,7 +91,7 @@ func (p *pipeline) render(s *server) []*yaml.RNode {
 		}
 	}()
 	if s.invalid {
-		f.add(results.Finding{Rule: "not-rendered", Message: fmt.Sprintf("VirtualMCPServer %s is not rendered: fix the schema errors reported for it first", s.vmcp.Name)})
+		f.add(results.Finding{Rule: "not-rendered", Message: fmt.Sprintf("VirtualMCPServer %s is not rendered (no ConfigMap, Deployment, RBAC or Service): fix the errors reported for it first", s.vmcp.Name)})
 		return nil
 	}
 	v := s.vmcp
@@ -107,6 +112,7 @@ func (p *pipeline) render(s *server) []*yaml.RNode {
 		}
 	}
 	f.add(p.checkGroup(rs)...)
+	f.add(sharedWorkloadNames(rs)...)
 	f.add(p.checkEmbeddingServer(rs)...)
 	if as != nil {
 		f.add(fromAuthServer(authserver.ValidateSpec(as), "auth-server-config-invalid")...)
@@ -164,7 +170,7 @@ func (p *pipeline) render(s *server) []*yaml.RNode {
 		}
 	}
 	if fs := authserver.ValidateAuthServerIntegration(rc, ii); len(fs) > 0 {
-		f.add(fromAuthServer(fs, "auth-server-integration")...)
+		f.add(integrationFindings(fs, rs, cfg, rc, ii)...)
 		f.add(notRendered(v.Name))
 		return nil
 	}
@@ -258,6 +264,11 @@ func toNode(obj any) (*yaml.RNode, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Build the nodes directly (see mapToNode); the text round trip below
+	// is the fallback for values mapToNode does not model.
+	if n, ok := mapToNode(m); ok {
+		return yaml.NewRNode(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{n}}), nil
+	}
 	b, err := sigsyaml.Marshal(m)
 	if err != nil {
 		return nil, err
@@ -285,12 +296,12 @@ func (p *pipeline) checkGroup(rs *resolve.Server) []results.Finding {
 	if !ok {
 		return []results.Finding{{Field: "spec.groupRef.name", CurrentValue: g, Rule: "group-not-found",
 			ConditionType: "GroupRefValidated", Reason: "GroupRefNotFound",
-			Message: fmt.Sprintf("Referenced MCPGroup %s not found; add the MCPGroup to the input or fix spec.groupRef.name", g)}}
+			Message: fmt.Sprintf("Referenced MCPGroup %s not found; add the MCPGroup to the input or fix spec.groupRef.name", g) + rs.WrongKindHint(toolhive.KindMCPGroup, g)}}
 	}
 	if ph := e.Obj.(*toolhive.MCPGroup).Status.Phase; ph == "Failed" {
 		return []results.Finding{{Field: "spec.groupRef.name", CurrentValue: g, Rule: "group-not-ready",
 			ConditionType: "GroupRefValidated", Reason: "GroupRefNotReady",
-			Message: fmt.Sprintf("Referenced MCPGroup %s is not ready (phase: %s)", g, ph)}}
+			Message: fmt.Sprintf("Referenced MCPGroup %s is not ready (phase: %s); the status in the input says so: fix the group, or leave its status out of the input", g, ph)}}
 	}
 	return nil
 }
@@ -306,13 +317,13 @@ func (p *pipeline) checkEmbeddingServer(rs *resolve.Server) []results.Finding {
 	if !ok {
 		return []results.Finding{{Field: "spec.embeddingServerRef.name", CurrentValue: ref.Name, Rule: "embedding-server-not-found",
 			ConditionType: "EmbeddingServerReady", Reason: "EmbeddingServerNotFound",
-			Message: fmt.Sprintf("Referenced EmbeddingServer %s not found", ref.Name)}}
+			Message: fmt.Sprintf("Referenced EmbeddingServer %s not found; add the EmbeddingServer (with its status) to the input or fix the name", ref.Name) + rs.WrongKindHint(toolhive.KindEmbeddingServer, ref.Name)}}
 	}
 	st := e.Obj.(*toolhive.EmbeddingServer).Status
 	switch {
 	case st.Phase == "Failed":
 		return []results.Finding{{Field: "spec.embeddingServerRef.name", CurrentValue: ref.Name, Rule: "embedding-server-failed",
-			Message: fmt.Sprintf("EmbeddingServer %s has failed", ref.Name)}}
+			Message: fmt.Sprintf("EmbeddingServer %s has failed; fix it (see its status) or remove spec.embeddingServerRef", ref.Name)}}
 	case st.Phase != "Ready" || st.ReadyReplicas == 0 || st.URL == "":
 		return []results.Finding{{Field: "spec.embeddingServerRef.name", CurrentValue: ref.Name, Rule: "embedding-server-not-ready",
 			ConditionType: "EmbeddingServerReady", Reason: "EmbeddingServerNotReady",
@@ -381,7 +392,8 @@ func (p *pipeline) hmacSecret(rs *resolve.Server, f *findings) *corev1.Secret {
 	name := podspec.HMACSecretName(rs.Name())
 	if d, ok := rs.Secret(name); ok {
 		if msg := checkHMACSecret(d); msg != "" {
-			f.add(results.Finding{Severity: results.Warning, Field: "metadata.name", Rule: "hmac-secret-invalid",
+			// The fault is in the Secret, so the result is about it.
+			p.report(d.Ref, results.Finding{Severity: results.Warning, Field: "data.hmac-secret", Rule: "hmac-secret-invalid",
 				Message: fmt.Sprintf("Secret %s: %s; the operator would refuse it (existing HMAC secret validation failed). Recreate it with 32 random bytes, base64-encoded, under key hmac-secret", name, msg)})
 		}
 		return nil

@@ -1,12 +1,15 @@
 package fnconfig
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
 	"strings"
 
-	sigsjson "sigs.k8s.io/json"
+	oaerrors "k8s.io/kube-openapi/pkg/validation/errors"
+	"k8s.io/kube-openapi/pkg/validation/spec"
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -19,9 +22,11 @@ type Problem struct {
 
 // Load reads the function config: none (defaults), a VMCPRender, or a
 // ConfigMap whose data keys are the spec field names (for kpt fn eval -- k=v).
-// Settings are defaulted; every problem is returned, none is fatal here.
+// Settings are defaulted; every problem is returned (sorted by field), none
+// is fatal here.
 func Load(n *yaml.RNode) (Spec, []Problem) {
 	var s Spec
+	// Checked first: kyaml's LoadFunctionConfig panics on a nil config.
 	if n == nil || n.IsNilOrEmpty() {
 		s.Default()
 		return s, nil
@@ -35,40 +40,265 @@ func Load(n *yaml.RNode) (Spec, []Problem) {
 		probs = append(probs, decodeTyped(n, &s)...)
 	case "ConfigMap":
 		probs = append(probs, decodeConfigMap(n, &s)...)
+		s.Default()
+		probs = append(probs, s.Validate()...)
 	default:
+		s.Default()
 		probs = append(probs, Problem{Field: "kind", Value: n.GetKind(), Message: fmt.Sprintf("function config must be a %s (%s) or a ConfigMap, not %s", Kind, APIVersion, n.GetKind())})
 	}
-	s.Default()
-	probs = append(probs, s.Validate()...)
+	sort.SliceStable(probs, func(i, j int) bool {
+		if probs[i].Field != probs[j].Field {
+			return probs[i].Field < probs[j].Field
+		}
+		return probs[i].Message < probs[j].Message
+	})
 	return s, probs
 }
 
-func decodeTyped(n *yaml.RNode, s *Spec) []Problem {
-	b, err := n.MarshalJSON()
-	if err != nil {
-		return []Problem{{Message: "function config is not valid YAML: " + err.Error()}}
+// Problem also satisfies error so the Validator hook can return problems
+// through kyaml's framework unchanged.
+func (p Problem) Error() string {
+	if p.Field == "" {
+		return p.Message
 	}
-	var c VMCPRender
-	strict, err := sigsjson.UnmarshalStrict(b, &c)
-	if err != nil {
+	return p.Field + ": " + p.Message
+}
+
+// Schema, Default and Validate are kyaml's framework hooks
+// (ValidationSchemaProvider, Defaulter, Validator), run by
+// framework.LoadFunctionConfig in that order.
+func (c *VMCPRender) Schema() (*spec.Schema, error) { return Schema(), nil }
+
+// Default applies the defaults of every unset setting.
+func (c *VMCPRender) Default() error {
+	c.Spec.Default()
+	return nil
+}
+
+// Validate returns every semantic problem as one composite error.
+func (c *VMCPRender) Validate() error {
+	probs := c.Spec.Validate()
+	if len(probs) == 0 {
+		return nil
+	}
+	errs := make([]error, len(probs))
+	for i, p := range probs {
+		errs[i] = p
+	}
+	return oaerrors.CompositeValidationError(errs...)
+}
+
+// decodeTyped loads a VMCPRender through kyaml's framework, so the schema
+// rejects unknown fields and wrong types before the struct is filled. When
+// decoding fails the framework skips the Default and Validate hooks; they
+// are run here again, and problemsOf drops what was already reported.
+func decodeTyped(n *yaml.RNode, s *Spec) (probs []Problem) {
+	// The schema validator works on the JSON form and panics when there is
+	// none (duplicate keys, for one): report that instead.
+	if _, err := n.MarshalJSON(); err != nil {
+		s.Default()
 		return []Problem{{Message: "function config cannot be decoded: " + err.Error()}}
 	}
-	var probs []Problem
-	for _, e := range strict {
-		probs = append(probs, Problem{Field: strictField(e.Error()), Message: e.Error() + "; see the VMCPRender reference for the known fields"})
-	}
+	defer func() {
+		if r := recover(); r != nil {
+			s.Default()
+			probs = []Problem{{Message: fmt.Sprintf("function config cannot be validated: %v", r)}}
+		}
+	}()
+	var c VMCPRender
+	n = withoutNulls(n)
+	err := framework.LoadFunctionConfig(n, &c)
+	_ = c.Default()
+	probs = problemsOf(n, err, c.Validate())
 	*s = c.Spec
 	return probs
 }
 
-// strictField pulls the path out of sigs.k8s.io/json's `unknown field "a.b"`.
-func strictField(msg string) string {
-	if i := strings.Index(msg, `"`); i >= 0 {
-		if j := strings.LastIndex(msg, `"`); j > i {
-			return msg[i+1 : j]
+// withoutNulls returns a copy without the fields whose value is null: YAML
+// writes null for a key whose value is all commented out ("spec:" alone),
+// and null means unset.
+func withoutNulls(n *yaml.RNode) *yaml.RNode {
+	c := n.Copy()
+	var strip func(*yaml.Node)
+	strip = func(y *yaml.Node) {
+		switch y.Kind {
+		case yaml.MappingNode:
+			kept := y.Content[:0]
+			for i := 0; i+1 < len(y.Content); i += 2 {
+				v := y.Content[i+1]
+				if v.Kind == yaml.ScalarNode && v.Tag == yaml.NodeTagNull {
+					continue
+				}
+				strip(v)
+				kept = append(kept, y.Content[i], v)
+			}
+			y.Content = kept
+		case yaml.SequenceNode, yaml.DocumentNode:
+			for _, e := range y.Content {
+				strip(e)
+			}
 		}
 	}
-	return ""
+	strip(c.YNode())
+	return c
+}
+
+// problemsOf flattens errors of LoadFunctionConfig and the Validator hook
+// into problems with a field path. A field reported by the schema is not
+// reported again by Validate (an invalid enum would otherwise appear twice),
+// nor is the same problem reported twice.
+func problemsOf(n *yaml.RNode, errs ...error) []Problem {
+	var flat []error
+	var walk func(error)
+	walk = func(e error) {
+		if e == nil {
+			return
+		}
+		var ce *oaerrors.CompositeError
+		if errors.As(e, &ce) {
+			for _, sub := range ce.Errors {
+				walk(sub)
+			}
+			return
+		}
+		flat = append(flat, e)
+	}
+	for _, e := range errs {
+		walk(e)
+	}
+
+	var schema, semantic []Problem
+	for _, e := range flat {
+		var p Problem
+		var v *oaerrors.Validation
+		switch {
+		case errors.As(e, &p):
+			semantic = append(semantic, p)
+		case errors.As(e, &v):
+			p := schemaProblem(n, v)
+			if v.Code() == oaerrors.EnumFailCode && hasField(schema, p.Field) {
+				continue // a type error on the field says it already
+			}
+			schema = append(schema, p)
+		default:
+			schema = append(schema, Problem{Message: "function config cannot be decoded: " + e.Error()})
+		}
+	}
+	byField := map[string]bool{}
+	for _, p := range schema {
+		byField[p.Field] = true
+	}
+	seen := map[string]bool{}
+	var out []Problem
+	for i, p := range append(schema, semantic...) {
+		k := p.Field + "\x00" + p.Message
+		if seen[k] || (i >= len(schema) && byField[p.Field]) {
+			continue
+		}
+		seen[k] = true
+		out = append(out, p)
+	}
+	return out
+}
+
+func hasField(ps []Problem, field string) bool {
+	for _, p := range ps {
+		if p.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+// schemaProblem turns an OpenAPI validation error into a problem at the
+// offending field (for an unknown field, the field itself), with the value
+// read from the config rather than the validator's type name.
+func schemaProblem(n *yaml.RNode, v *oaerrors.Validation) Problem {
+	field := fieldPath(v.Name)
+	if v.Code() == oaerrors.UnallowedPropertyCode {
+		key := fmt.Sprint(v.Value)
+		if field != "" {
+			key = field + "." + key
+		}
+		return Problem{Field: key, Message: fmt.Sprintf("unknown field %q; see the VMCPRender reference for the known fields", key)}
+	}
+	p := Problem{Field: field, Message: v.Error()}
+	if val, ok := scalarAt(n, v.Name); ok {
+		p.Value = val
+	}
+	return p
+}
+
+// pathSegments splits a validator path ("a.b[0].c", or "a.b.0.c") into
+// names and list indexes.
+func pathSegments(name string) []any {
+	var out []any
+	for _, part := range strings.Split(strings.TrimPrefix(name, "."), ".") {
+		key, rest, _ := strings.Cut(part, "[")
+		if key != "" {
+			if i, err := strconv.Atoi(key); err == nil {
+				out = append(out, i)
+			} else {
+				out = append(out, key)
+			}
+		}
+		for rest != "" {
+			var idx string
+			idx, rest, _ = strings.Cut(rest, "]")
+			if i, err := strconv.Atoi(idx); err == nil {
+				out = append(out, i)
+			}
+			rest = strings.TrimPrefix(rest, "[")
+		}
+	}
+	return out
+}
+
+// fieldPath writes a validator path as "a.b[0].c".
+func fieldPath(name string) string {
+	var b strings.Builder
+	for _, seg := range pathSegments(name) {
+		switch v := seg.(type) {
+		case int:
+			fmt.Fprintf(&b, "[%d]", v)
+		case string:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(v)
+		}
+	}
+	return b.String()
+}
+
+// scalarAt returns the scalar at a validator path, if there is one.
+func scalarAt(n *yaml.RNode, name string) (string, bool) {
+	if n == nil || name == "" {
+		return "", false
+	}
+	cur := n.YNode()
+	for _, seg := range pathSegments(name) {
+		switch v := seg.(type) {
+		case int:
+			if cur.Kind != yaml.SequenceNode || v < 0 || v >= len(cur.Content) {
+				return "", false
+			}
+			cur = cur.Content[v]
+		case string:
+			if cur.Kind != yaml.MappingNode {
+				return "", false
+			}
+			f := yaml.NewRNode(cur).Field(v)
+			if f == nil {
+				return "", false
+			}
+			cur = f.Value.YNode()
+		}
+	}
+	if cur.Kind != yaml.ScalarNode {
+		return "", false
+	}
+	return cur.Value, true
 }
 
 func decodeConfigMap(n *yaml.RNode, s *Spec) []Problem {

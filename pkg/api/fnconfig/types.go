@@ -10,6 +10,9 @@ const (
 
 	// DefaultVMCPImage is the vMCP image the v0.62.0 operator chart sets.
 	DefaultVMCPImage = "ghcr.io/stacklok/toolhive/vmcp:v0.62.0"
+
+	// defaultRedisSecretKey is the operator's key for the default Redis password.
+	defaultRedisSecretKey = "redis-password"
 )
 
 // Modes.
@@ -112,7 +115,7 @@ func (s *Spec) Default() {
 		s.HMACSecret = HMACReference
 	}
 	if r := s.DefaultRedis; r != nil && r.SecretName != "" && r.SecretKey == "" {
-		r.SecretKey = "redis-password"
+		r.SecretKey = defaultRedisSecretKey
 	}
 }
 

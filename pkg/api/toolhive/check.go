@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	sigsjson "sigs.k8s.io/json"
@@ -137,13 +138,12 @@ type mode struct {
 // values that decode cleanly. Unlike the decoder it reports every problem,
 // with list indices in the paths.
 type checker struct {
-	info   kindInfo
-	errs   []FieldError
-	fields map[reflect.Type]map[string]reflect.Type
+	info kindInfo
+	errs []FieldError
 }
 
 func newChecker(info kindInfo) *checker {
-	return &checker{info: info, fields: map[reflect.Type]map[string]reflect.Type{}}
+	return &checker{info: info}
 }
 
 func (c *checker) rootMode() mode {
@@ -391,15 +391,20 @@ func jsonType(v any) string {
 // fieldsOf maps JSON names to field types the way encoding/json does:
 // tagged name or Go name, embedded structs without a name are promoted
 // (shallower fields win), "-" and unexported fields are skipped.
+// The result is cached for the life of the process (types do not change):
+// collecting them per decoded object cost more than the decode itself.
 func (c *checker) fieldsOf(t reflect.Type) map[string]reflect.Type {
-	if f, ok := c.fields[t]; ok {
-		return f
+	if f, ok := fieldCache.Load(t); ok {
+		return f.(map[string]reflect.Type)
 	}
 	out := map[string]reflect.Type{}
 	collectFields(t, out, map[reflect.Type]bool{})
-	c.fields[t] = out
+	fieldCache.Store(t, out)
 	return out
 }
+
+// fieldCache maps a reflect.Type to its read-only fieldsOf map.
+var fieldCache sync.Map
 
 func collectFields(t reflect.Type, out map[string]reflect.Type, seen map[reflect.Type]bool) {
 	if seen[t] {

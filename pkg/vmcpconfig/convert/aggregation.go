@@ -70,7 +70,7 @@ func (c *converter) aggregation(in *vmcpconfig.AggregationConfig) (*vmcpconfig.A
 func (c *converter) mergeToolConfig(wt *vmcpconfig.WorkloadToolConfig, name string, i int) bool {
 	e, ok := c.s.Object(toolhive.KindMCPToolConfig, name)
 	if !ok || e.Invalid {
-		why := resolve.NotFound(toolhive.KindMCPToolConfig, name)
+		why := resolve.NotFound(toolhive.KindMCPToolConfig, name) + c.s.WrongKindHint(toolhive.KindMCPToolConfig, name)
 		if ok {
 			why = "it is invalid; see its own error results"
 		}
@@ -111,7 +111,7 @@ func (c *converter) compositeTools(inline []vmcpconfig.CompositeToolConfig, refs
 		if !ok {
 			c.fail(results.Finding{Field: field, CurrentValue: r.Name, Rule: "composite-tool-ref-not-found",
 				ConditionType: "CompositeToolRefsValidated", Reason: "CompositeToolRefNotFound",
-				Message: fmt.Sprintf("Referenced VirtualMCPCompositeToolDefinition %s not found; add it to the input or remove the reference", r.Name)})
+				Message: fmt.Sprintf("Referenced VirtualMCPCompositeToolDefinition %s not found; add it to the input or remove the reference", r.Name) + c.s.WrongKindHint(toolhive.KindVirtualMCPCompositeToolDefinition, r.Name)})
 			return nil, false
 		}
 		d := e.Obj.(*toolhive.VirtualMCPCompositeToolDefinition)

@@ -70,7 +70,7 @@ func (c *converter) oidc(ref *toolhive.MCPOIDCConfigReference) (*vmcpconfig.OIDC
 		c.fail(results.Finding{Field: field, CurrentValue: ref.Name, Rule: "oidc-config-not-found",
 			ConditionType: "OIDCConfigRefValidated", Reason: "OIDCConfigRefNotFound",
 			Message: fmt.Sprintf("MCPOIDCConfig %s not found: failed to get MCPOIDCConfig %s/%s: %s; add the MCPOIDCConfig to the input or fix the name",
-				ref.Name, ns, ref.Name, resolve.NotFound(toolhive.KindMCPOIDCConfig, ref.Name))})
+				ref.Name, ns, ref.Name, resolve.NotFound(toolhive.KindMCPOIDCConfig, ref.Name)) + c.s.WrongKindHint(toolhive.KindMCPOIDCConfig, ref.Name)})
 		return nil, false
 	}
 	if e.Invalid {
@@ -261,7 +261,7 @@ func (c *converter) authzConfigMap(ref *toolhive.ConfigMapAuthzRef) (*vmcpconfig
 	key := keyOr(ref.Key, "authz.json")
 	cm, ok := c.s.ConfigMap(ref.Name)
 	if !ok {
-		return bad(field+".name", "AuthzConfigMapNotFound", fmt.Sprintf("failed to get Authz ConfigMap %s/%s: %s; the policies are rendered into config.yaml, so the ConfigMap must be in the input", ns, ref.Name, resolve.NotFound("ConfigMap", ref.Name)))
+		return bad(field+".name", "AuthzConfigMapNotFound", fmt.Sprintf("failed to get Authz ConfigMap %s/%s: %s; the policies are rendered into config.yaml, so the ConfigMap must be in the input", ns, ref.Name, resolve.NotFound("ConfigMap", ref.Name))+c.s.WrongKindHint("ConfigMap", ref.Name))
 	}
 	raw, ok := cm.Values[key]
 	if !ok {
@@ -287,13 +287,17 @@ func (c *converter) authzRef(name string) (*vmcpconfig.AuthzConfig, bool) {
 	const field = "spec.incomingAuth.authzConfigRef.name"
 	ns := c.s.Namespace
 	bad := func(reason, msg string) (*vmcpconfig.AuthzConfig, bool) {
-		c.fail(results.Finding{Field: field, CurrentValue: name, Rule: "authz-config-ref-invalid",
+		rule := "authz-config-ref-invalid"
+		if reason == "AuthzConfigRefNotFound" {
+			rule = "authz-config-not-found"
+		}
+		c.fail(results.Finding{Field: field, CurrentValue: name, Rule: rule,
 			ConditionType: "AuthzConfigRefValidated", Reason: reason, Message: msg})
 		return nil, false
 	}
 	e, ok := c.s.Object(toolhive.KindMCPAuthzConfig, name)
 	if !ok {
-		return bad("AuthzConfigRefNotFound", fmt.Sprintf("MCPAuthzConfig %s not found: failed to get MCPAuthzConfig %s/%s: %s", name, ns, name, resolve.NotFound(toolhive.KindMCPAuthzConfig, name)))
+		return bad("AuthzConfigRefNotFound", fmt.Sprintf("MCPAuthzConfig %s not found: failed to get MCPAuthzConfig %s/%s: %s; add the MCPAuthzConfig to the input or fix the name", name, ns, name, resolve.NotFound(toolhive.KindMCPAuthzConfig, name))+c.s.WrongKindHint(toolhive.KindMCPAuthzConfig, name))
 	}
 	a := e.Obj.(*toolhive.MCPAuthzConfig)
 	if _, invalid := invalidCondition(a.Status.Conditions); invalid || e.Invalid {

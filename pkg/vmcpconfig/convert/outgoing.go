@@ -182,7 +182,7 @@ func (c *converter) backendStrategy(b toolhive.BackendAuthConfig, controller boo
 func (c *converter) externalStrategy(name string, controller bool) (*vmcpconfig.BackendAuthStrategy, string, string) {
 	e, found := c.s.Object(toolhive.KindMCPExternalAuthConfig, name)
 	if !found {
-		return nil, fmt.Sprintf("failed to get MCPExternalAuthConfig %s/%s: %s", c.s.Namespace, name, resolve.NotFound(toolhive.KindMCPExternalAuthConfig, name)), "external-auth-config-not-found"
+		return nil, fmt.Sprintf("failed to get MCPExternalAuthConfig %s/%s: %s", c.s.Namespace, name, resolve.NotFound(toolhive.KindMCPExternalAuthConfig, name)) + "; add the MCPExternalAuthConfig to the input or fix the name" + c.s.WrongKindHint(toolhive.KindMCPExternalAuthConfig, name), "external-auth-config-not-found"
 	}
 	if e.Invalid {
 		return nil, fmt.Sprintf("MCPExternalAuthConfig %s/%s is invalid; see its own error results", c.s.Namespace, name), "external-auth-config-invalid"
@@ -277,10 +277,13 @@ func (c *converter) externalStrategy(name string, controller bool) (*vmcpconfig.
 		}
 		return &vmcpconfig.BackendAuthStrategy{Type: "xaa", XAA: st}, "", ""
 	case "obo":
-		return nil, "failed to convert external auth config to strategy: vMCP OBO converter: on-behalf-of (OBO) external auth type requires an enterprise build", "external-auth-type-unsupported"
+		return nil, "failed to convert external auth config to strategy: vMCP OBO converter: on-behalf-of (OBO) external auth type requires an enterprise build" + supportedTypes, "external-auth-type-unsupported"
 	}
-	return nil, fmt.Sprintf("unsupported auth type: %s", sp.Type), "external-auth-type-unsupported"
+	return nil, fmt.Sprintf("unsupported auth type: %s", sp.Type) + supportedTypes, "external-auth-type-unsupported"
 }
+
+// supportedTypes is the fix for an MCPExternalAuthConfig type vMCP cannot use.
+const supportedTypes = "; vMCP outgoing auth supports MCPExternalAuthConfig types tokenExchange, headerInjection, unauthenticated, upstreamInject, awsSts and xaa (the embedded auth server is spec.authServerConfig)"
 
 // normalizeTokenType expands the short subject token types to their URNs.
 func normalizeTokenType(t string) string {

@@ -120,8 +120,15 @@ func ValidateSpec(v *toolhive.VirtualMCPServer) []results.Finding {
 	if sp.EmbeddingServerRef != nil && sp.EmbeddingServerRef.Name == "" {
 		bad("spec.embeddingServerRef.name", "embedding-server-ref", "spec.embeddingServerRef.name is required", nil)
 	}
-	if sp.AuthServerUpstreamFilter != nil && sp.AuthServerConfig == nil {
-		admission("spec.authServerUpstreamFilter", "upstream-filter-requires-auth-server", "authServerUpstreamFilter requires authServerConfig to be set", nil)
+	// authServerUpstreamFilter without authServerConfig is checked (CEL and
+	// F1) by the authserver package.
+	if ia := sp.IncomingAuth; ia != nil && ia.AuthzConfig != nil && ia.AuthzConfig.Inline != nil && ia.AuthzConfig.Inline.PrimaryUpstreamProvider != "" &&
+		(sp.AuthServerConfig == nil || sp.AuthServerConfig.PrimaryUpstreamProvider == "") {
+		// Event AuthzPrimaryUpstreamProviderDeprecated: the operator reads the
+		// old location only when the new one is empty.
+		fs = append(fs, results.Finding{Severity: results.Warning, Field: "spec.incomingAuth.authzConfig.inline.primaryUpstreamProvider",
+			CurrentValue: ia.AuthzConfig.Inline.PrimaryUpstreamProvider, Rule: "authz-primary-upstream-provider-deprecated", Reason: "AuthzPrimaryUpstreamProviderDeprecated",
+			Message: "spec.incomingAuth.authzConfig.inline.primaryUpstreamProvider is deprecated; move the value to spec.authServerConfig.primaryUpstreamProvider"})
 	}
 
 	if c := sp.Config; c != nil {
