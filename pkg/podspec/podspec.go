@@ -232,24 +232,26 @@ func headerForwardEnv(s *resolve.Server) []corev1.EnvVar {
 		}
 		hf := w.Entry.Spec.HeaderForward
 		e := vmcpconfig.EnvSuffix(w.Name)
-		desc := map[string]map[string]string{}
-		if len(hf.AddPlaintextHeaders) > 0 {
-			desc["addPlaintextHeaders"] = hf.AddPlaintextHeaders
+		// The operator marshals vMCP's HeaderForwardConfig struct: the two
+		// keys in field order, the header maps inside sorted.
+		var desc struct {
+			AddPlaintextHeaders  map[string]string `json:"addPlaintextHeaders,omitempty"`
+			AddHeadersFromSecret map[string]string `json:"addHeadersFromSecret,omitempty"`
 		}
-		secrets := map[string]string{}
+		desc.AddPlaintextHeaders = hf.AddPlaintextHeaders
 		for _, h := range hf.AddHeadersFromSecret {
 			if h.ValueSecretRef == nil {
 				continue
 			}
 			id := "HEADER_FORWARD_" + vmcpconfig.EnvSuffix(h.HeaderName) + "_" + e
-			secrets[h.HeaderName] = id
+			if desc.AddHeadersFromSecret == nil {
+				desc.AddHeadersFromSecret = map[string]string{}
+			}
+			desc.AddHeadersFromSecret[h.HeaderName] = id
 			out = append(out, fromSecret("TOOLHIVE_SECRET_"+id, h.ValueSecretRef))
 		}
-		if len(secrets) > 0 {
-			desc["addHeadersFromSecret"] = secrets
-		}
-		if len(desc) > 0 {
-			b, _ := json.Marshal(desc) // maps of strings always marshal; keys come out sorted
+		if len(desc.AddPlaintextHeaders) > 0 || len(desc.AddHeadersFromSecret) > 0 {
+			b, _ := json.Marshal(desc) // maps of strings always marshal
 			out = append(out, literal("TOOLHIVE_HEADER_FORWARD_"+e, string(b)))
 		}
 	}

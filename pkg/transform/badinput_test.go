@@ -838,20 +838,20 @@ func badCases() []badCase {
 				`Authentication configuration is invalid: MCPOIDCConfig OIDC client secret secret toolhive/oidc-client is missing key "secret"; Secret oidc-client has no key "secret"`)},
 		},
 		{
-			name:   "K1-secret-absent-warn",
-			reason: "an absent Secret is a warning by default (Secrets often live outside Git)",
+			name:   "K1-secret-absent-error",
+			reason: "the operator reads the OIDC client Secret before rendering and fails without it (row K1), so its absence is an error even under the default absentSecrets: warn",
 			edit: func(f *fixture) {
 				f.add(asOIDC)
 				setPath(f.t, f.find("MCPOIDCConfig", "as-oidc"), "spec.inline.clientId", "vmcp")
 				setPath(f.t, f.find("MCPOIDCConfig", "as-oidc"), "spec.inline.clientSecretRef", "{name: oidc-client, key: secret}")
 				f.set("spec.incomingAuth", `{type: oidc, oidcConfigRef: {name: as-oidc, audience: vmcp}}`)
 			},
-			want:     []want{warnOn("spec.incomingAuth.oidcConfigRef.name", "secret-absent", `Secret oidc-client (key "secret", for env VMCP_OIDC_CLIENT_SECRET) is not in the input`)},
-			rendered: true,
+			want: []want{errOn("spec.incomingAuth.oidcConfigRef.name", "operator-secret-absent",
+				`Authentication configuration is invalid: failed to get MCPOIDCConfig OIDC client secret secret toolhive/oidc-client: secrets "oidc-client" not found`)},
 		},
 		{
 			name:   "K1-secret-absent-ignore",
-			reason: "absentSecrets: ignore drops the warning",
+			reason: "absentSecrets: ignore turns the K1 error into a warning (the user manages the Secret elsewhere)",
 			edit: func(f *fixture) {
 				f.add(asOIDC)
 				setPath(f.t, f.find("MCPOIDCConfig", "as-oidc"), "spec.inline.clientId", "vmcp")
@@ -859,11 +859,32 @@ func badCases() []badCase {
 				f.set("spec.incomingAuth", `{type: oidc, oidcConfigRef: {name: as-oidc, audience: vmcp}}`)
 			},
 			config:   func(s *fnconfig.Spec) { s.AbsentSecrets = fnconfig.AbsentIgnore },
+			want:     []want{warnOn("spec.incomingAuth.oidcConfigRef.name", "operator-secret-absent", `secrets "oidc-client" not found`)},
 			rendered: true,
 		},
 		{
-			name:   "K1-secret-absent-error",
-			reason: "absentSecrets: error fails the server",
+			name:   "K1-delegate-secret-absent",
+			reason: "a legacy authServerConfig.delegateClients Secret is read by the operator too (row K1)",
+			edit: func(f *fixture) {
+				withAuthServer(f)
+				f.set("spec.authServerConfig.delegateClients", `[{clientId: agent, clientSecretRef: {name: agent-secret, key: secret}, scopes: [openid], audiences: ["https://mcp.example.com/mcp"]}]`)
+			},
+			want: []want{errOn("spec.authServerConfig.delegateClients[0].clientSecretRef", "operator-secret-absent",
+				`failed to get delegate client "agent" secret toolhive/agent-secret: secrets "agent-secret" not found`)},
+		},
+		{
+			name:   "absent-secret-warn",
+			reason: "any other absent Secret is a warning by default (Secrets often live outside Git)",
+			edit: func(f *fixture) {
+				f.add(doc("MCPExternalAuthConfig", "ext", "type: headerInjection\nheaderInjection: {headerName: X-Api-Key, valueSecretRef: {name: api-key, key: key}}"))
+				f.set("spec.outgoingAuth", `{source: discovered, default: {type: externalAuthConfigRef, externalAuthConfigRef: {name: ext}}}`)
+			},
+			want:     []want{warnOn("spec.outgoingAuth", "secret-absent", `Secret api-key (key "key", for env TOOLHIVE_HEADER_INJECTION_VALUE_EXT) is not in the input`)},
+			rendered: true,
+		},
+		{
+			name:   "absent-secret-error",
+			reason: "absentSecrets: error fails the server on any absent Secret",
 			edit: func(f *fixture) {
 				f.add(doc("MCPExternalAuthConfig", "ext", "type: headerInjection\nheaderInjection: {headerName: X-Api-Key, valueSecretRef: {name: api-key, key: key}}"))
 				f.set("spec.outgoingAuth", `{source: discovered, default: {type: externalAuthConfigRef, externalAuthConfigRef: {name: ext}}}`)

@@ -174,8 +174,11 @@ func (p *pipeline) checkPodReferences(rs *resolve.Server, pod *podspec.Pod, para
 		} else {
 			d, ok = rs.ConfigMap(r.name)
 		}
+		op := operatorSecretUse(rs, r)
 		if !ok {
-			if f, report := p.absent(r); report {
+			if op != "" {
+				out = append(out, p.operatorSecretAbsent(rs, r, op))
+			} else if f, report := p.absent(r); report {
 				out = append(out, f)
 			}
 			continue
@@ -183,10 +186,10 @@ func (p *pipeline) checkPodReferences(rs *resolve.Server, pod *podspec.Pod, para
 		if _, has := d.Get(r.key); !has {
 			f := results.Finding{Severity: results.Error, Field: r.field, Rule: strings.ToLower(r.kind) + "-key-missing",
 				Message: fmt.Sprintf("%s %s has no key %q, which the pod needs for %s; the kubelet would not start the pod. Add the key or fix the reference", r.kind, r.name, r.key, r.via)}
-			if op := operatorSecretCheck(rs, r); op != "" {
+			if op != "" {
 				// Row K1: the operator checks these two itself.
 				f.ConditionType, f.Reason = "AuthConfigured", "AuthInvalid"
-				f.Message = "Authentication configuration is invalid: " + op + "; " + f.Message
+				f.Message = fmt.Sprintf("Authentication configuration is invalid: %s secret %s/%s is missing key %q; %s", op, rs.Namespace, r.name, r.key, f.Message)
 			}
 			out = append(out, f)
 		}
@@ -194,13 +197,17 @@ func (p *pipeline) checkPodReferences(rs *resolve.Server, pod *podspec.Pod, para
 	return out
 }
 
-// operatorSecretCheck is the operator's own K1 wording for the Secrets it
-// reads (the OIDC client secret and legacy delegate clients), or "".
-func operatorSecretCheck(rs *resolve.Server, r podRef) string {
+// operatorSecretUse names, in the operator's K1 wording, the Secrets the
+// operator reads itself before it renders (the OIDC client secret and the
+// legacy delegate clients), or returns "" for every other reference.
+func operatorSecretUse(rs *resolve.Server, r podRef) string {
+	if r.kind != "Secret" {
+		return ""
+	}
 	env := strings.TrimPrefix(r.via, "env ")
 	switch {
 	case env == "VMCP_OIDC_CLIENT_SECRET":
-		return fmt.Sprintf("MCPOIDCConfig OIDC client secret secret %s/%s is missing key %q", rs.Namespace, r.name, r.key)
+		return "MCPOIDCConfig OIDC client secret"
 	case strings.HasPrefix(env, "TOOLHIVE_DELEGATE_CLIENT_SECRET_"):
 		as := rs.VMCP.Spec.AuthServerConfig
 		i, err := strconv.Atoi(strings.TrimPrefix(env, "TOOLHIVE_DELEGATE_CLIENT_SECRET_"))
@@ -208,9 +215,24 @@ func operatorSecretCheck(rs *resolve.Server, r podRef) string {
 		if as == nil || canonical || err != nil || i < 0 || i >= len(as.DelegateClients) {
 			return ""
 		}
-		return fmt.Sprintf("delegate client %q secret %s/%s is missing key %q", as.DelegateClients[i].ClientID, rs.Namespace, r.name, r.key)
+		return fmt.Sprintf("delegate client %q", as.DelegateClients[i].ClientID)
 	}
 	return ""
+}
+
+// operatorSecretAbsent reports a K1 Secret that is not in the input. The
+// operator reads it before rendering and fails the reconcile without it, so
+// this is an error whatever absentSecrets says, except that ignore (Secrets
+// managed elsewhere, checked by the user) makes it a warning.
+func (p *pipeline) operatorSecretAbsent(rs *resolve.Server, r podRef, use string) results.Finding {
+	sev := results.Error
+	if p.spec.AbsentSecrets == fnconfig.AbsentIgnore {
+		sev = results.Warning
+	}
+	return results.Finding{Severity: sev, Field: r.field, Rule: "operator-secret-absent",
+		ConditionType: "AuthConfigured", Reason: "AuthInvalid",
+		Message: fmt.Sprintf("Authentication configuration is invalid: failed to get %s secret %s/%s: secrets %q not found; the operator reads this Secret (key %q, for %s) before it renders anything: add it to the input (absentSecrets: ignore makes this a warning when it is managed outside the input)",
+			use, rs.Namespace, r.name, r.name, r.key, r.via)}
 }
 
 func (p *pipeline) absent(r podRef) (results.Finding, bool) {

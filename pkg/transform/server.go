@@ -218,9 +218,7 @@ func (p *pipeline) render(s *server) []*yaml.RNode {
 		ServiceType: v.Spec.ServiceType, SessionAffinity: v.Spec.SessionAffinity,
 		OutgoingSource: convert.Source(v),
 	}
-	if v.Spec.ServiceAccount != nil {
-		params.ServiceAccount = *v.Spec.ServiceAccount
-	}
+	params.ServiceAccount = v.Spec.ServiceAccount
 	objs, err := workload.Build(params)
 	if err != nil {
 		f.add(results.Finding{Field: "spec.podTemplateSpec", Rule: "pod-template-spec-invalid", ConditionType: "PodTemplateSpecValid",

@@ -208,7 +208,7 @@ func TestVariations(t *testing.T) {
 			},
 		},
 		{
-			name: "header forwarding entry", reason: "MCPServerEntry headerForward: JSON env, secret env and the secrets provider (§3.6 items 5, 10)",
+			name: "header forwarding entry", reason: "MCPServerEntry headerForward: JSON env (keys in the struct's field order, as the operator marshals it), secret env and the secrets provider (§3.6 items 5, 10)",
 			server: vmcpDoc(anon + "  outgoingAuth: {source: discovered}\n"),
 			extra:  "apiVersion: toolhive.stacklok.dev/v1beta1\nkind: MCPServerEntry\nmetadata: {name: docs-api, namespace: ns}\nspec:\n  groupRef: {name: g}\n  remoteUrl: https://docs.example.com/mcp\n  transport: streamable-http\n  headerForward:\n    addPlaintextHeaders: {X-Team: core}\n    addHeadersFromSecret: [{headerName: X-Api-Key, valueSecretRef: {name: k, key: v}}]\n",
 			check: func(t *testing.T, r rendered) {
@@ -217,7 +217,7 @@ func TestVariations(t *testing.T) {
 				assert.Equal(t, "TOOLHIVE_SECRETS_PROVIDER", r.env[len(r.env)-1])
 				d := find(r.items, "Deployment", "v")
 				s, _ := d.String()
-				assert.Contains(t, s, `{"addHeadersFromSecret":{"X-Api-Key":"HEADER_FORWARD_X_API_KEY_DOCS_API"},"addPlaintextHeaders":{"X-Team":"core"}}`)
+				assert.Contains(t, s, `{"addPlaintextHeaders":{"X-Team":"core"},"addHeadersFromSecret":{"X-Api-Key":"HEADER_FORWARD_X_API_KEY_DOCS_API"}}`)
 			},
 		},
 		{

@@ -6,13 +6,14 @@ import "strings"
 // does: upper-case, '-' to '_', then anything outside [A-Z0-9_] to '_'
 // ("my.auth-cfg" → "MY_AUTH_CFG").
 func EnvSuffix(name string) string {
-	b := []byte(strings.ToUpper(strings.ReplaceAll(name, "-", "_")))
-	for i, c := range b {
-		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
-			b[i] = '_'
+	// Per character, as the operator's [^A-Z0-9_] regexp replaces: a
+	// multi-byte rune becomes one underscore.
+	return strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' {
+			return r
 		}
-	}
-	return string(b)
+		return '_'
+	}, strings.ToUpper(strings.ReplaceAll(name, "-", "_")))
 }
 
 // Env var names the operator gives outgoing-auth secrets.

@@ -57,9 +57,9 @@ func buildDeployment(p Params, checksum string, pullSecrets []corev1.LocalObject
 		templateAnnotations[AuthServerCAChecksumAnnotation] = p.AuthServerCAChecksum
 	}
 
-	sa := p.ServiceAccount
-	if sa == "" {
-		sa = ServiceAccountName(p.Name)
+	sa := ServiceAccountName(p.Name)
+	if p.ServiceAccount != nil {
+		sa = *p.ServiceAccount
 	}
 	image := p.Image
 	if image == "" {

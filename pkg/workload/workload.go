@@ -33,9 +33,10 @@ type Params struct {
 	// Debug is spec.config.operational.logLevel == "debug"; it adds "--debug".
 	Debug bool
 
-	// ServiceAccount is spec.serviceAccount. When set, no ServiceAccount, Role
-	// or RoleBinding is built and the pod runs as this account.
-	ServiceAccount string
+	// ServiceAccount is spec.serviceAccount. When set (even to ""), no
+	// ServiceAccount, Role or RoleBinding is built and the pod runs as this
+	// account: the operator tests the pointer, not the value.
+	ServiceAccount *string
 
 	// ImagePullSecrets are the spec.imagePullSecrets names, in order.
 	ImagePullSecrets []string
@@ -126,7 +127,7 @@ func Build(p Params) (*Objects, error) {
 		Deployment: dep,
 		Service:    buildService(p),
 	}
-	if p.ServiceAccount == "" {
+	if p.ServiceAccount == nil {
 		objs.ServiceAccount = buildServiceAccount(p, pullSecrets)
 		objs.Role = buildRole(p)
 		objs.RoleBinding = buildRoleBinding(p)
@@ -153,9 +154,11 @@ func HMACSecretName(name string) string { return name + "-hmac-secret" }
 func mergePullSecrets(spec, defaults []string) []corev1.LocalObjectReference {
 	var out []corev1.LocalObjectReference
 	seen := make(map[string]bool, len(spec)+len(defaults))
-	for _, list := range [][]string{spec, defaults} {
+	// Only the operator's defaults drop empty names (it trims them when it
+	// parses its env); an empty spec entry stays, as {}.
+	for i, list := range [][]string{spec, defaults} {
 		for _, n := range list {
-			if n == "" || seen[n] {
+			if (n == "" && i == 1) || seen[n] {
 				continue
 			}
 			seen[n] = true

@@ -68,6 +68,12 @@ func TestImagePullSecrets(t *testing.T) {
 			want:     []string{"b", "a", "c"},
 			wantHash: hexSHA(`[{"name":"a"},{"name":"b"},{"name":"c"}]`),
 		},
+		"empty spec name kept": {
+			reason:   "The operator only de-duplicates spec names, so an empty one stays as {} on the pod and in the hash; only defaults drop empties.",
+			spec:     []string{"", "regcred", ""},
+			want:     []string{"", "regcred"},
+			wantHash: hexSHA(`[{},{"name":"regcred"}]`),
+		},
 		"defaults only": {
 			reason:   "Operator defaults apply without any spec names.",
 			defs:     []string{"regcred"},
@@ -120,8 +126,15 @@ func TestServiceAccountAndPlatform(t *testing.T) {
 		},
 		"custom service account": {
 			reason:   "spec.serviceAccount skips SA/Role/RoleBinding and the pod runs as that account.",
-			mutate:   func(p *Params) { p.ServiceAccount = "custom" },
+			mutate:   func(p *Params) { sa := "custom"; p.ServiceAccount = &sa },
 			wantSA:   "custom",
+			wantRBAC: false,
+			wantIDs:  true,
+		},
+		"empty service account": {
+			reason:   "spec.serviceAccount: \"\" is set all the same: the operator tests the pointer, so no RBAC and no serviceAccountName.",
+			mutate:   func(p *Params) { sa := ""; p.ServiceAccount = &sa },
+			wantSA:   "",
 			wantRBAC: false,
 			wantIDs:  true,
 		},
