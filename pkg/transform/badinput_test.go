@@ -740,12 +740,59 @@ func badCases() []badCase {
 		},
 		{
 			name:   "O-oidc-type-unsupported",
-			reason: "OIDC resolution: an MCPOIDCConfig type the converter does not know",
+			reason: "O2: an unknown MCPOIDCConfig type next to inline fails the MCPOIDCConfig controller's Validate(), which the server reports as not valid",
 			edit: func(f *fixture) {
 				withAuthServer(f)
 				setPath(f.t, f.find("MCPOIDCConfig", "as-oidc"), "spec.type", "ldap")
 			},
-			want: []want{errOn("spec.incomingAuth.oidcConfigRef.name", "oidc-config-invalid", `OIDC resolution failed from MCPOIDCConfig "as-oidc"`)},
+			want: []want{errOn("spec.incomingAuth.oidcConfigRef.name", "oidc-config-invalid", `MCPOIDCConfig as-oidc is not valid: inline configuration must be set if and only if type is 'inline'`)},
+		},
+		{
+			name:   "O-oidc-type-without-config",
+			reason: "O2: type kubernetesServiceAccount without its block, no status: the controller's verdict is Valid=False",
+			edit: func(f *fixture) {
+				f.add(doc("MCPOIDCConfig", "sa", "type: kubernetesServiceAccount"))
+				f.set("spec.incomingAuth", `{type: oidc, oidcConfigRef: {name: sa, audience: vmcp}}`)
+			},
+			want: []want{errOn("spec.incomingAuth.oidcConfigRef.name", "oidc-config-invalid",
+				`MCPOIDCConfig sa is not valid: kubernetesServiceAccount configuration must be set if and only if type is 'kubernetesServiceAccount'`)},
+		},
+		{
+			name:   "O-oidc-http-issuer",
+			reason: "O2: the MCPOIDCConfig controller refuses an http issuer without insecureAllowHTTP",
+			edit: func(f *fixture) {
+				f.add(doc("MCPOIDCConfig", "plain", "type: inline\ninline: {issuer: \"http://keycloak.local/realms/x\"}"))
+				f.set("spec.incomingAuth", `{type: oidc, oidcConfigRef: {name: plain, audience: vmcp}}`)
+			},
+			want: []want{errOn("spec.incomingAuth.oidcConfigRef.name", "oidc-config-invalid",
+				`MCPOIDCConfig plain is not valid: OIDC issuer URL "http://keycloak.local/realms/x" uses HTTP scheme, which is insecure; use HTTPS or set insecureAllowHTTP: true`)},
+		},
+		{
+			name:   "O-oidc-http-issuer-allowed",
+			reason: "insecureAllowHTTP: true lets the same http issuer through",
+			edit: func(f *fixture) {
+				f.add(doc("MCPOIDCConfig", "plain", "type: inline\ninline: {issuer: \"http://keycloak.local/realms/x\", insecureAllowHTTP: true}"))
+				f.set("spec.incomingAuth", `{type: oidc, oidcConfigRef: {name: plain, audience: vmcp}}`)
+			},
+			rendered: true,
+		},
+		{
+			name:   "O-oidc-jwks-bad-scheme",
+			reason: "O2: a JWKS URL that is neither http nor https",
+			edit: func(f *fixture) {
+				f.add(doc("MCPOIDCConfig", "j", "type: inline\ninline: {issuer: \"https://idp.example.com\", jwksUrl: \"ftp://idp.example.com/keys\"}"))
+				f.set("spec.incomingAuth", `{type: oidc, oidcConfigRef: {name: j, audience: vmcp}}`)
+			},
+			want: []want{errOn("spec.incomingAuth.oidcConfigRef.name", "oidc-config-invalid", `JWKS URL "ftp://idp.example.com/keys" has unsupported scheme "ftp"`)},
+		},
+		{
+			name:   "O-oidc-status-wins",
+			reason: "a Valid condition in the input is the controller's word and is not second-guessed",
+			edit: func(f *fixture) {
+				f.add(doc("MCPOIDCConfig", "plain", "type: inline\ninline: {issuer: \"http://keycloak.local/realms/x\"}") + "status:\n  conditions: [{type: Valid, status: \"True\", reason: ValidationSucceeded, message: ok, lastTransitionTime: \"2026-01-01T00:00:00Z\"}]\n")
+				f.set("spec.incomingAuth", `{type: oidc, oidcConfigRef: {name: plain, audience: vmcp}}`)
+			},
+			rendered: true,
 		},
 		{
 			name:   "R1-authz-not-found",
@@ -1065,6 +1112,75 @@ func badCases() []badCase {
 				f.set("spec.authServerConfig.registrationRateLimit", `{maxTokens: 0, refillPeriod: 1m}`)
 			},
 			want: []want{errOn("spec.authServerConfig", "auth-server-config-invalid", "failed to convert auth server config: registrationRateLimit.maxTokens must be >= 1, got 0")},
+		},
+		{
+			name:   "static-entry-private-url",
+			reason: "static mode: an MCPServerEntry without status whose remoteUrl is in-cluster is Failed by its controller (SSRF guard), so it is skipped",
+			edit: func(f *fixture) {
+				f.add(doc("MCPServerEntry", "internal", "remoteUrl: \"http://docs.tools.svc.cluster.local:8080/mcp\"\ntransport: streamable-http\ngroupRef: {name: team}"))
+				f.set("spec.outgoingAuth", `{source: inline}`)
+			},
+			want: []want{
+				warnOn("spec.groupRef.name", "static-backend-skipped", `MCPServerEntry internal is not listed as a static backend: its controller would mark it Failed: remote URL host is not allowed: hostname "docs.tools.svc.cluster.local" matches blocked internal hostname "cluster.local"`),
+				errOn("spec.groupRef.name", "static-mode-no-backends", "none were discovered in group team"),
+			},
+		},
+		{
+			name:   "static-entry-private-url-allowed",
+			reason: "allowPrivateEndpoint: true admits the same in-cluster entry",
+			edit: func(f *fixture) {
+				f.add(doc("MCPServerEntry", "internal", "remoteUrl: \"http://docs.tools.svc.cluster.local:8080/mcp\"\ntransport: streamable-http\ngroupRef: {name: team}\nallowPrivateEndpoint: true"))
+				f.set("spec.outgoingAuth", `{source: inline}`)
+			},
+			rendered: true,
+		},
+		{
+			name:   "static-entry-loopback-ip",
+			reason: "a loopback IP is blocked even with allowPrivateEndpoint",
+			edit: func(f *fixture) {
+				f.add(doc("MCPServerEntry", "lo", "remoteUrl: \"http://127.0.0.1:9000/mcp\"\ntransport: streamable-http\ngroupRef: {name: team}\nallowPrivateEndpoint: true"))
+				f.set("spec.outgoingAuth", `{source: inline}`)
+			},
+			want: []want{
+				warnOn("spec.groupRef.name", "static-backend-skipped", "IP address 127.0.0.1 falls within blocked range 127.0.0.0/8"),
+				errOn("spec.groupRef.name", "static-mode-no-backends", "none were discovered in group team"),
+			},
+		},
+		{
+			name:   "static-entry-ca-configmap-absent",
+			reason: "static mode: the entry controller fails an entry whose CA bundle ConfigMap does not exist",
+			edit: func(f *fixture) {
+				f.add(doc("MCPServerEntry", "remote", "remoteUrl: \"https://mcp.example.org/mcp\"\ntransport: streamable-http\ngroupRef: {name: team}\ncaBundleRef: {configMapRef: {name: ext-ca, key: ca.crt}}"))
+				f.set("spec.outgoingAuth", `{source: inline}`)
+			},
+			want: []want{
+				warnOn("spec.groupRef.name", "static-backend-skipped", "Referenced CA bundle ConfigMap not found (ConfigMap ext-ca; add it to the input)"),
+				errOn("spec.groupRef.name", "static-mode-no-backends", "none were discovered in group team"),
+			},
+		},
+		{
+			name:   "static-entry-ca-binarydata-only",
+			reason: "discovery reads a CA bundle from data only: a key held in binaryData leaves the entry out",
+			edit: func(f *fixture) {
+				f.add(doc("MCPServerEntry", "remote", "remoteUrl: \"https://mcp.example.org/mcp\"\ntransport: streamable-http\ngroupRef: {name: team}\ncaBundleRef: {configMapRef: {name: ext-ca, key: ca.crt}}"))
+				f.add("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ext-ca, namespace: toolhive}\nbinaryData: {ca.crt: eA==}\n")
+				f.set("spec.outgoingAuth", `{source: inline}`)
+			},
+			want: []want{
+				warnOn("spec.groupRef.name", "static-backend-skipped", `its CA bundle ConfigMap ext-ca has no key "ca.crt"`),
+				errOn("spec.groupRef.name", "static-mode-no-backends", "none were discovered in group team"),
+			},
+		},
+		{
+			name:   "inline-awssts-invalid",
+			reason: "inline mode reads the MCPExternalAuthConfig's Valid condition; without status its controller's Validate() decides (awsSts without any role)",
+			edit: func(f *fixture) {
+				f.add(staticServer)
+				f.add(doc("MCPExternalAuthConfig", "sts", "type: awsSts\nawsSts: {region: eu-west-1}"))
+				f.set("spec.outgoingAuth", `{source: inline, default: {type: externalAuthConfigRef, externalAuthConfigRef: {name: sts}}}`)
+			},
+			want:     []want{warnOn("spec.outgoingAuth.default", "outgoing-auth-conversion-failed", "invalid (ValidationFailed): awsSts: at least one of fallbackRoleArn or roleMappings must be configured")},
+			rendered: true,
 		},
 		{
 			name:   "X4-static-no-backends",

@@ -88,6 +88,7 @@ type MCPServerEntrySpec struct {
 	ExternalAuthConfigRef *ExternalAuthConfigRef `json:"externalAuthConfigRef,omitempty"`
 	CABundleRef           *CABundleSource        `json:"caBundleRef,omitempty"`
 	HeaderForward         *HeaderForwardConfig   `json:"headerForward,omitempty"`
+	AllowPrivateEndpoint  bool                   `json:"allowPrivateEndpoint,omitempty"`
 }
 
 // HeaderForwardConfig adds headers to requests forwarded to the entry.

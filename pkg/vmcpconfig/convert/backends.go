@@ -35,15 +35,22 @@ func (c *converter) staticBackends(excluded map[string]bool) ([]vmcpconfig.Stati
 				continue
 			}
 		case toolhive.KindMCPServerEntry:
-			// Without a status, the entry's own controller would mark it Valid.
 			if w.Phase != "" && w.Phase != "Valid" {
 				skip(w, fmt.Sprintf("its status.phase is %s, not Valid", w.Phase))
 				continue
 			}
+			if w.Phase == "" {
+				// No status: judge it as the entry's own controller would.
+				if why := c.entryFailure(w.Entry); why != "" {
+					skip(w, "its controller would mark it Failed: "+why)
+					continue
+				}
+			}
 			if cb := w.Entry.Spec.CABundleRef; cb != nil && cb.ConfigMapRef != nil {
 				key := keyOr(cb.ConfigMapRef.Key, "ca.crt")
 				if cm, ok := c.s.ConfigMap(cb.ConfigMapRef.Name); ok {
-					if _, ok := cm.Get(key); !ok {
+					// Discovery reads data only, never binaryData.
+					if _, ok := cm.Values[key]; !ok {
 						skip(w, fmt.Sprintf("its CA bundle ConfigMap %s has no key %q", cb.ConfigMapRef.Name, key))
 						continue
 					}
@@ -79,6 +86,22 @@ func (c *converter) staticBackends(excluded map[string]bool) ([]vmcpconfig.Stati
 	return out, true
 }
 
+// entryFailure is why the MCPServerEntry controller would set phase Failed
+// on an entry, or "". Its group and auth reference are the server's own
+// checks; header Secrets absent from the input follow absentSecrets, as
+// everywhere (Secrets often live outside Git).
+func (c *converter) entryFailure(e *toolhive.MCPServerEntry) string {
+	if err := toolhive.ValidateRemoteURL(e.Spec.RemoteURL, e.Spec.AllowPrivateEndpoint); err != nil {
+		return err.Error() + " (spec.remoteUrl; set spec.allowPrivateEndpoint: true for a private or in-cluster endpoint)"
+	}
+	if cb := e.Spec.CABundleRef; cb != nil && cb.ConfigMapRef != nil {
+		if _, ok := c.s.ConfigMap(cb.ConfigMapRef.Name); !ok {
+			return fmt.Sprintf("Referenced CA bundle ConfigMap not found (ConfigMap %s; add it to the input)", cb.ConfigMapRef.Name)
+		}
+	}
+	return ""
+}
+
 // workloadAuthUsable mirrors static-mode discovery, which reads the
 // workload's auth secret: a config that does not convert, or a Secret that
 // is present without the key, makes the operator skip the backend. A Secret
@@ -95,7 +118,8 @@ func (c *converter) workloadAuthUsable(w resolve.Workload) bool {
 	}
 	for _, ref := range SecretRefs(a) {
 		if d, ok := c.s.Secret(ref.Name); ok {
-			if v, ok := d.Values[ref.Key]; !ok || len(v) == 0 {
+			// Discovery needs the key; an empty value is accepted.
+			if _, ok := d.Values[ref.Key]; !ok {
 				return false
 			}
 		}

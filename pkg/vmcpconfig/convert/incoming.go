@@ -80,7 +80,14 @@ func (c *converter) oidc(ref *toolhive.MCPOIDCConfigReference) (*vmcpconfig.OIDC
 		return nil, false
 	}
 	o := e.Obj.(*toolhive.MCPOIDCConfig)
-	if msg, bad := invalidCondition(o.Status.Conditions); bad {
+	msg, bad := invalidCondition(o.Status.Conditions)
+	if !hasCondition(o.Status.Conditions, "Valid") {
+		// No status: the MCPOIDCConfig controller's own verdict.
+		if err := o.Validate(); err != nil {
+			msg, bad = ": "+err.Error(), true
+		}
+	}
+	if bad {
 		c.fail(results.Finding{Field: field, CurrentValue: ref.Name, Rule: "oidc-config-invalid",
 			ConditionType: "OIDCConfigRefValidated", Reason: "OIDCConfigRefNotValid",
 			Message: fmt.Sprintf("MCPOIDCConfig %s is not valid%s", ref.Name, msg)})
@@ -159,6 +166,15 @@ func keyOr(k, def string) string {
 
 // invalidCondition reports a Valid=False status condition written by the
 // referenced object's own controller, with its message.
+func hasCondition(conds []metav1.Condition, typ string) bool {
+	for _, cd := range conds {
+		if cd.Type == typ {
+			return true
+		}
+	}
+	return false
+}
+
 func invalidCondition(conds []metav1.Condition) (string, bool) {
 	for _, cd := range conds {
 		if cd.Type == "Valid" && string(cd.Status) == "False" {

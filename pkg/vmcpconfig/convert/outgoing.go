@@ -198,6 +198,12 @@ func (c *converter) externalStrategy(name string, controller bool) (*vmcpconfig.
 				return nil, fmt.Sprintf("invalid (%s): %s", reason, cd.Message), "external-auth-config-invalid"
 			}
 		}
+		if !hasCondition(a.Status.Conditions, "Valid") {
+			// No status: what its controller would have written.
+			if err := a.Validate(); err != nil {
+				return nil, fmt.Sprintf("invalid (ValidationFailed): %s", err), "external-auth-config-invalid"
+			}
+		}
 	}
 	sp := a.Spec
 	switch sp.Type {

@@ -1,0 +1,201 @@
+package toolhive
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// The checks each kind's own controller runs before it writes Valid (or the
+// phase) into the object's status. Offline there is no such controller, so
+// an object without status is judged by these, as the golden harness's
+// controllers would have judged it. Messages are the operator's.
+
+// Validate is what the MCPOIDCConfig controller checks: the sub-struct that
+// matches type, then the inline issuer and JWKS URLs.
+func (o *MCPOIDCConfig) Validate() error {
+	sp := o.Spec
+	if (sp.KubernetesServiceAccount == nil) == (sp.Type == "kubernetesServiceAccount") {
+		return fmt.Errorf("kubernetesServiceAccount configuration must be set if and only if type is 'kubernetesServiceAccount'")
+	}
+	if (sp.Inline == nil) == (sp.Type == "inline") {
+		return fmt.Errorf("inline configuration must be set if and only if type is 'inline'")
+	}
+	if sp.Type != "inline" {
+		return nil
+	}
+	if err := validateIssuerURL(sp.Inline.Issuer, sp.Inline.InsecureAllowHTTP); err != nil {
+		return err
+	}
+	return validateJWKSURL(sp.Inline.JwksURL, sp.Inline.InsecureAllowHTTP)
+}
+
+func validateIssuerURL(issuer string, insecure bool) error {
+	if issuer == "" {
+		return nil
+	}
+	u, err := url.Parse(issuer)
+	switch {
+	case err != nil:
+		return fmt.Errorf("OIDC issuer URL %q is malformed: %w", issuer, err)
+	case u.Scheme == "" || u.Host == "":
+		return fmt.Errorf("OIDC issuer URL %q is malformed: missing scheme or host", issuer)
+	case u.Scheme == "http" && !insecure:
+		return fmt.Errorf("OIDC issuer URL %q uses HTTP scheme, which is insecure; use HTTPS or set insecureAllowHTTP: true for development only", issuer)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("OIDC issuer URL %q has unsupported scheme %q; must be http or https", issuer, u.Scheme)
+	}
+	return nil
+}
+
+func validateJWKSURL(raw string, insecure bool) error {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return fmt.Errorf("JWKS URL is invalid: %w", err)
+	case u.Scheme == "http" && !insecure:
+		return fmt.Errorf("JWKS URL %q uses HTTP scheme, which is insecure; use HTTPS or set insecureAllowHTTP: true for development only", raw)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("JWKS URL %q has unsupported scheme %q; must be http or https", raw, u.Scheme)
+	case u.Host == "":
+		return fmt.Errorf("JWKS URL must have a valid host")
+	}
+	return nil
+}
+
+// Validate is what the MCPExternalAuthConfig controller checks for the
+// types a VirtualMCPServer can use: exactly the sub-struct of its type, and
+// the awsSts, upstreamInject and xaa rules the CRD cannot express. The
+// embeddedAuthServer type has rules of its own, checked where it is used.
+func (c *MCPExternalAuthConfig) Validate() error {
+	sp := c.Spec
+	if (sp.OBO == nil) == (sp.Type == "obo") {
+		return fmt.Errorf("obo configuration must be set if and only if type is 'obo'")
+	}
+	for _, s := range []struct {
+		typ string
+		set bool
+	}{
+		{"tokenExchange", sp.TokenExchange != nil},
+		{"headerInjection", sp.HeaderInjection != nil},
+		{"bearerToken", sp.BearerToken != nil},
+		{"embeddedAuthServer", sp.EmbeddedAuthServer != nil},
+		{"awsSts", sp.AWSSts != nil},
+		{"upstreamInject", sp.UpstreamInject != nil},
+		{"xaa", sp.XAA != nil},
+	} {
+		if s.set != (sp.Type == s.typ) {
+			return fmt.Errorf("%s configuration must be set if and only if type is '%s'", s.typ, s.typ)
+		}
+	}
+	switch sp.Type {
+	case "awsSts":
+		return validateAWSSts(sp.AWSSts)
+	case "upstreamInject":
+		if sp.UpstreamInject.ProviderName == "" {
+			return fmt.Errorf("upstreamInject requires a non-empty providerName")
+		}
+	case "tokenExchange", "headerInjection", "bearerToken", "unauthenticated", "obo", "xaa", "embeddedAuthServer":
+	default:
+		return fmt.Errorf("unsupported auth type: %s", sp.Type)
+	}
+	return nil
+}
+
+func validateAWSSts(a *AWSStsConfig) error {
+	if a.Region == "" {
+		return fmt.Errorf("awsSts.region is required")
+	}
+	if a.FallbackRoleArn == "" && len(a.RoleMappings) == 0 {
+		return fmt.Errorf("awsSts: at least one of fallbackRoleArn or roleMappings must be configured")
+	}
+	for i, m := range a.RoleMappings {
+		switch {
+		case m.RoleArn == "":
+			return fmt.Errorf("awsSts.roleMappings[%d].roleArn is required", i)
+		case m.Claim == "" && m.Matcher == "":
+			return fmt.Errorf("awsSts.roleMappings[%d]: exactly one of claim or matcher must be set", i)
+		case m.Claim != "" && m.Matcher != "":
+			return fmt.Errorf("awsSts.roleMappings[%d]: claim and matcher are mutually exclusive", i)
+		}
+	}
+	if d := a.SessionDuration; d != nil && (*d < 900 || *d > 43200) {
+		return fmt.Errorf("awsSts.sessionDuration must be between 900 and 43200 seconds")
+	}
+	return nil
+}
+
+// Hosts and networks a remote MCP endpoint may never point at, and those
+// allowed only with allowPrivateEndpoint (the operator's SSRF guard).
+var (
+	blockedNets     = cidrs("0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "::/128", "::1/128", "fe80::/10")
+	privateNets     = cidrs("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")
+	blockedHosts    = []string{"localhost", "kubernetes.default.svc.cluster.local", "kubernetes.default.svc", "kubernetes.default", "metadata.google.internal"}
+	privateHostList = []string{"cluster.local"}
+)
+
+func cidrs(list ...string) []*net.IPNet {
+	out := make([]*net.IPNet, len(list))
+	for i, c := range list {
+		_, n, err := net.ParseCIDR(c)
+		if err != nil {
+			panic(err) // constant input
+		}
+		out[i] = n
+	}
+	return out
+}
+
+// ValidateRemoteURL is the MCPServerEntry (and MCPRemoteProxy) controller's
+// check of spec.remoteUrl.
+func ValidateRemoteURL(raw string, allowPrivate bool) error {
+	if raw == "" {
+		return fmt.Errorf("remote URL must not be empty")
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return fmt.Errorf("remote URL is invalid: %w", err)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("remote URL must use http or https scheme, got %q", u.Scheme)
+	case u.Host == "":
+		return fmt.Errorf("remote URL must have a valid host")
+	}
+	if err := hostAllowed(u.Hostname(), allowPrivate); err != nil {
+		return fmt.Errorf("remote URL host is not allowed: %w", err)
+	}
+	return nil
+}
+
+func hostAllowed(host string, allowPrivate bool) error {
+	if ip := net.ParseIP(host); ip != nil {
+		if v4 := ip.To4(); v4 != nil {
+			ip = v4
+		}
+		nets := blockedNets
+		if !allowPrivate {
+			nets = append(append([]*net.IPNet(nil), blockedNets...), privateNets...)
+		}
+		for _, n := range nets {
+			if n.Contains(ip) {
+				return fmt.Errorf("IP address %s falls within blocked range %s", host, n)
+			}
+		}
+		return nil
+	}
+	names := blockedHosts
+	if !allowPrivate {
+		names = append(append([]string(nil), blockedHosts...), privateHostList...)
+	}
+	lower := strings.ToLower(host)
+	for _, b := range names {
+		if lower == b || strings.HasSuffix(lower, "."+b) {
+			return fmt.Errorf("hostname %q matches blocked internal hostname %q", host, b)
+		}
+	}
+	return nil
+}
