@@ -740,12 +740,15 @@ func badCases() []badCase {
 		},
 		{
 			name:   "O-oidc-type-unsupported",
-			reason: "O2: an unknown MCPOIDCConfig type next to inline fails the MCPOIDCConfig controller's Validate(), which the server reports as not valid",
+			reason: "an unknown MCPOIDCConfig type breaks its CRD enum: the error is on the MCPOIDCConfig, and the server that references it is not rendered",
 			edit: func(f *fixture) {
 				withAuthServer(f)
 				setPath(f.t, f.find("MCPOIDCConfig", "as-oidc"), "spec.type", "ldap")
 			},
-			want: []want{errOn("spec.incomingAuth.oidcConfigRef.name", "oidc-config-invalid", `MCPOIDCConfig as-oidc is not valid: inline configuration must be set if and only if type is 'inline'`)},
+			want: []want{
+				{sev: results.Error, kind: "MCPOIDCConfig", name: "as-oidc", field: "spec.type", rule: "schema", msg: `unsupported value "ldap": supported values: "kubernetesServiceAccount", "inline"`},
+				errOn("spec.incomingAuth.oidcConfigRef.name", "oidc-config-invalid", `MCPOIDCConfig as-oidc is not valid: see its own error results`),
+			},
 		},
 		{
 			name:   "O-oidc-type-without-config",
@@ -991,13 +994,26 @@ func badCases() []badCase {
 		// --- X: conversion -----------------------------------------------
 		{
 			name:   "X3-legacy-delegate-invalid",
-			reason: "X3: legacy delegateClients that the builder rejects (no scopes)",
+			reason: "X3: legacy delegateClients that the builder rejects (a scope the server does not support; the CRD admits it)",
+			edit: func(f *fixture) {
+				withAuthServer(f)
+				f.add(secret("delegate", "secret", "delegate-secret-value"))
+				f.set("spec.authServerConfig.delegateClients", `[{clientId: agent, clientSecretRef: {name: delegate, key: secret}, scopes: [admin], audiences: ["https://mcp.example.com/mcp"]}]`)
+			},
+			want: []want{errOn("spec.authServerConfig", "auth-server-config-invalid", `invalid delegate clients in spec.authServerConfig: `)},
+		},
+		{
+			name:   "schema-delegate-empty-lists",
+			reason: "the CRD requires at least one scope and one audience per delegate client (minItems), so the API server would refuse the object",
 			edit: func(f *fixture) {
 				withAuthServer(f)
 				f.add(secret("delegate", "secret", "delegate-secret-value"))
 				f.set("spec.authServerConfig.delegateClients", `[{clientId: agent, clientSecretRef: {name: delegate, key: secret}, scopes: [], audiences: []}]`)
 			},
-			want: []want{errOn("spec.authServerConfig", "auth-server-config-invalid", `invalid delegate clients in spec.authServerConfig: `)},
+			want: []want{
+				errOn("spec.authServerConfig.delegateClients[0].audiences", "schema", "must have at least 1 item(s), got 0"),
+				errOn("spec.authServerConfig.delegateClients[0].scopes", "schema", "must have at least 1 item(s), got 0"),
+			},
 		},
 		{
 			name:   "wrong-kind-group",
@@ -1072,7 +1088,7 @@ func badCases() []badCase {
 			name:   "X1-external-auth-obo",
 			reason: "X1: obo needs an enterprise build",
 			edit: func(f *fixture) {
-				withExternalAuth(f, "type: obo\nobo: {tenantId: corp, clientId: vmcp, audience: api}")
+				withExternalAuth(f, "type: obo\nobo: {tenantId: 11111111-2222-3333-4444-555555555555, clientId: vmcp, audience: api}")
 			},
 			want: []want{errOn("spec.outgoingAuth.default", "external-auth-type-unsupported", "on-behalf-of (OBO) external auth type requires an enterprise build")},
 		},
@@ -1080,7 +1096,7 @@ func badCases() []badCase {
 			name:   "X1-external-auth-embedded",
 			reason: "X1: embeddedAuthServer is configured inline on the VirtualMCPServer, not as outgoing auth",
 			edit: func(f *fixture) {
-				f.add(doc("MCPExternalAuthConfig", "ext", "type: embeddedAuthServer\nembeddedAuthServer: {issuer: \"https://x\", upstreamProviders: ["+oktaUpstream+"]}"))
+				f.add(doc("MCPExternalAuthConfig", "ext", "type: embeddedAuthServer\nembeddedAuthServer: {issuer: \"https://auth.example.com\", upstreamProviders: ["+oktaUpstream+"]}"))
 				f.set("spec.outgoingAuth", `{backends: {github: {type: externalAuthConfigRef, externalAuthConfigRef: {name: ext}}}}`)
 			},
 			want: []want{errOn("spec.outgoingAuth.backends.github", "external-auth-type-unsupported", "failed to convert backend auth for github: unsupported auth type: embeddedAuthServer")},
@@ -1106,12 +1122,69 @@ func badCases() []badCase {
 		},
 		{
 			name:   "X2-build-error",
-			reason: "X2: the auth server RunConfig cannot be built (a registration rate limit of zero tokens)",
+			reason: "a registration rate limit of zero tokens breaks the CRD's minimum, so the API server refuses it before the operator's builder could",
 			edit: func(f *fixture) {
 				withAuthServer(f)
 				f.set("spec.authServerConfig.registrationRateLimit", `{maxTokens: 0, refillPeriod: 1m}`)
 			},
-			want: []want{errOn("spec.authServerConfig", "auth-server-config-invalid", "failed to convert auth server config: registrationRateLimit.maxTokens must be >= 1, got 0")},
+			want: []want{errOn("spec.authServerConfig.registrationRateLimit.maxTokens", "schema", "must be greater than or equal to 1, got 0")},
+		},
+		{
+			name:   "schema-issuer-trailing-slash",
+			reason: "the auth server issuer must match the CRD pattern (no trailing slash, query or fragment)",
+			edit: func(f *fixture) {
+				withAuthServer(f)
+				f.set("spec.authServerConfig.issuer", `"https://mcp.example.com/"`)
+			},
+			want: []want{errOn("spec.authServerConfig.issuer", "schema", `"https://mcp.example.com/" does not match the pattern ^https?://[^\s?#]+[^/\s?#]$`)},
+		},
+		{
+			name:   "schema-upstream-duplicate-name",
+			reason: "upstreamProviders is a list-type map keyed by name: two upstreams of one name are refused",
+			edit: func(f *fixture) {
+				withAuthServer(f, oktaUpstream, oktaUpstream)
+			},
+			want: []want{errOn("spec.authServerConfig.upstreamProviders", "schema", "items 0 and 1 have the same name=okta; entries must be unique by name")},
+		},
+		{
+			name:   "schema-upstream-name-pattern",
+			reason: "upstream names are DNS labels",
+			edit: func(f *fixture) {
+				withAuthServer(f, strings.Replace(oktaUpstream, "name: okta", "name: Okta_1", 1))
+			},
+			want: []want{errOn("spec.authServerConfig.upstreamProviders[0].name", "schema", `"Okta_1" does not match the pattern ^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)},
+		},
+		{
+			name:   "schema-token-lifespan-duration",
+			reason: "token lifespans are Go durations by pattern: 1d is not one",
+			edit: func(f *fixture) {
+				withAuthServer(f)
+				f.set("spec.authServerConfig.tokenLifespans", `{accessTokenLifespan: 1d}`)
+			},
+			want: []want{errOn("spec.authServerConfig.tokenLifespans.accessTokenLifespan", "schema", `"1d" does not match the pattern`)},
+		},
+		{
+			name:   "schema-log-level-enum",
+			reason: "spec.config.operational.logLevel only admits debug",
+			edit:   func(f *fixture) { f.set("spec.config.operational", `{logLevel: info}`) },
+			want:   []want{errOn("spec.config.operational.logLevel", "schema", `unsupported value "info": supported values: "debug"`)},
+		},
+		{
+			name:   "schema-partial-failure-mode",
+			reason: "failureHandling.partialFailureMode is an enum",
+			edit:   func(f *fixture) { f.set("spec.config.operational", `{failureHandling: {partialFailureMode: sometimes}}`) },
+			want:   []want{errOn("spec.config.operational.failureHandling.partialFailureMode", "schema", `supported values: "fail", "best_effort"`)},
+		},
+		{
+			name:   "schema-external-auth-subject-token-type",
+			reason: "a schema error in a referenced MCPExternalAuthConfig is reported on it, and the server that uses it is not rendered",
+			edit: func(f *fixture) {
+				withExternalAuth(f, "type: tokenExchange\ntokenExchange: {tokenUrl: \"https://sts.example.com/token\", audience: api, subjectTokenType: saml}")
+			},
+			want: []want{
+				{sev: results.Error, kind: "MCPExternalAuthConfig", name: "ext", field: "spec.tokenExchange.subjectTokenType", rule: "schema", msg: `"saml" does not match the pattern`},
+				errOn("spec.outgoingAuth.default", "external-auth-config-invalid", "MCPExternalAuthConfig toolhive/ext is invalid; see its own error results"),
+			},
 		},
 		{
 			name:   "static-entry-private-url",

@@ -139,7 +139,9 @@ type mode struct {
 // with list indices in the paths.
 type checker struct {
 	info kindInfo
-	errs []FieldError
+	// rules are the kind's CRD constraints (nil for lenient kinds).
+	rules constraints
+	errs  []FieldError
 }
 
 func newChecker(info kindInfo) *checker {
@@ -217,7 +219,21 @@ func (c *checker) value(v any, t reflect.Type, path, spath string, m mode) (any,
 			return nil, false
 		}
 	}
+	if r := c.rule(spath, m); r != nil {
+		if msg := r.scalar(v); msg != "" {
+			c.fail(path, m, msg)
+			return nil, false
+		}
+	}
 	return v, true
+}
+
+// rule is the constraint at spath, or nil; status is never constrained.
+func (c *checker) rule(spath string, m mode) *constraint {
+	if c.rules == nil || m.dropped {
+		return nil
+	}
+	return c.rules[spath]
 }
 
 // ownDecoder runs the type's own decoder (durations, times, quantities, raw
@@ -292,6 +308,11 @@ func (c *checker) mapValue(v any, t reflect.Type, path, spath string, m mode) (a
 		c.fail(path, m, "expected object, got "+jsonType(v))
 		return nil, false
 	}
+	if r := c.rule(spath, m); r != nil {
+		if msg := r.properties(obj); msg != "" {
+			c.fail(path, m, msg)
+		}
+	}
 	out := make(map[string]any, len(obj))
 	for _, k := range sortedKeys(obj) {
 		if cv, keep := c.value(obj[k], t.Elem(), childPath(path, k), spath+"{}", m); keep {
@@ -314,6 +335,11 @@ func (c *checker) list(v any, t reflect.Type, path, spath string, m mode) (any, 
 	if t.Kind() == reflect.Array && len(items) > t.Len() {
 		c.fail(path, m, fmt.Sprintf("expected at most %d items, got %d", t.Len(), len(items)))
 		return nil, false
+	}
+	if r := c.rule(spath, m); r != nil {
+		if msg := r.list(items); msg != "" {
+			c.fail(path, m, msg)
+		}
 	}
 	out := make([]any, len(items))
 	for i, item := range items {

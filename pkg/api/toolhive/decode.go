@@ -132,6 +132,9 @@ func Decode(kind string, obj map[string]any) (Object, []FieldError, error) {
 
 	out := ki.newObject()
 	c := newChecker(ki)
+	if ki.strict {
+		c.rules = constraintsFor(kind)
+	}
 	clean, _ := c.value(doc, typeOf(out), "", "", c.rootMode())
 	errs := append(n.errs, c.errs...)
 

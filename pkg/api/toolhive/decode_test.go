@@ -194,13 +194,13 @@ func TestDecode(t *testing.T) {
 		"AllTypeErrors": {
 			reason:   "every type error is reported, not only the first",
 			kind:     KindMCPExternalAuthConfig,
-			yaml:     "spec:\n  type: awsSts\n  awsSts: {region: [r], sessionDuration: 1.5, roleMappings: [{roleArn: a, priority: x}, 7]}\n",
+			yaml:     "spec:\n  type: awsSts\n  awsSts: {region: [r], sessionDuration: 1.5, roleMappings: [{roleArn: 'arn:aws:iam::123456789012:role/a', priority: x}, 7]}\n",
 			wantErrs: []fe{{"spec.awsSts.region", false}, {"spec.awsSts.roleMappings[0].priority", false}, {"spec.awsSts.roleMappings[1]", false}, {"spec.awsSts.sessionDuration", false}},
 			check: func(t *testing.T, o Object) {
 				a := o.(*MCPExternalAuthConfig).Spec.AWSSts
 				assert.Equal(t, "aws-mcp", a.Service, "defaults still applied")
 				assert.Len(t, a.RoleMappings, 2, "indices are kept")
-				assert.Equal(t, "a", a.RoleMappings[0].RoleArn)
+				assert.Equal(t, "arn:aws:iam::123456789012:role/a", a.RoleMappings[0].RoleArn)
 			},
 		},
 		"Int32Overflow": {
