@@ -1172,8 +1172,10 @@ func badCases() []badCase {
 		{
 			name:   "schema-partial-failure-mode",
 			reason: "failureHandling.partialFailureMode is an enum",
-			edit:   func(f *fixture) { f.set("spec.config.operational", `{failureHandling: {partialFailureMode: sometimes}}`) },
-			want:   []want{errOn("spec.config.operational.failureHandling.partialFailureMode", "schema", `supported values: "fail", "best_effort"`)},
+			edit: func(f *fixture) {
+				f.set("spec.config.operational", `{failureHandling: {partialFailureMode: sometimes}}`)
+			},
+			want: []want{errOn("spec.config.operational.failureHandling.partialFailureMode", "schema", `supported values: "fail", "best_effort"`)},
 		},
 		{
 			name:   "schema-external-auth-subject-token-type",

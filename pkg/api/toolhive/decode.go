@@ -145,6 +145,9 @@ func Decode(kind string, obj map[string]any) (Object, []FieldError, error) {
 	}
 	strictErrs, err := sigsjson.UnmarshalStrict(data, out)
 	errs = append(errs, leftoverErrors(strictErrs, err)...)
+	if ki.strict {
+		errs = append(errs, admissionRules(out)...)
+	}
 	return out, errs, nil
 }
 

@@ -250,6 +250,8 @@ func TestDecode(t *testing.T) {
 			reason: "corev1.ConfigMapKeySelector's embedded name is found; its name default applies",
 			kind:   KindMCPOIDCConfig,
 			yaml:   "spec:\n  type: inline\n  inline: {issuer: i, caBundleRef: {configMapRef: {key: ca.crt}}}\n",
+			// The CRD's rule wants a name, so the object is also refused.
+			wantErrs: []fe{{"spec.inline.caBundleRef", false}},
 			check: func(t *testing.T, o Object) {
 				in := o.(*MCPOIDCConfig).Spec.Inline
 				assert.Equal(t, "ca.crt", in.CABundleRef.ConfigMapRef.Key)
@@ -279,7 +281,7 @@ func TestDecode(t *testing.T) {
 		"StatusConditions": {
 			reason:   "conditions decode into metav1.Condition; a bad time is dropped",
 			kind:     KindMCPOIDCConfig,
-			yaml:     "spec: {type: inline}\nstatus:\n  conditions:\n    - {type: Valid, status: 'True', reason: R, message: m, lastTransitionTime: '2026-01-02T03:04:05Z'}\n    - {type: Other, status: 'False', lastTransitionTime: yesterday}\n",
+			yaml:     "spec: {type: inline, inline: {issuer: 'https://idp.example.com'}}\nstatus:\n  conditions:\n    - {type: Valid, status: 'True', reason: R, message: m, lastTransitionTime: '2026-01-02T03:04:05Z'}\n    - {type: Other, status: 'False', lastTransitionTime: yesterday}\n",
 			wantErrs: []fe{{"status.conditions[1].lastTransitionTime", true}},
 			check: func(t *testing.T, o Object) {
 				c := o.(*MCPOIDCConfig).Status.Conditions

@@ -199,3 +199,57 @@ func hostAllowed(host string, allowPrivate bool) error {
 	}
 	return nil
 }
+
+// admissionRules returns the CRD validation rules (x-kubernetes-validations)
+// obj breaks, as the API server would refuse it at apply. The embedded auth
+// server's own rules are checked where it is used (pkg/authserver).
+func admissionRules(obj Object) []FieldError {
+	var out []FieldError
+	bad := func(path, msg string) {
+		out = append(out, FieldError{Path: path, Message: msg + " (a CRD validation rule: the API server refuses the object)"})
+	}
+	caBundle := func(path string, cb *CABundleSource) {
+		if cb != nil && (cb.ConfigMapRef == nil || cb.ConfigMapRef.Name == "") {
+			bad(path, "configMapRef.name is required and must be non-empty")
+		}
+	}
+	switch o := obj.(type) {
+	case *MCPExternalAuthConfig:
+		sp := o.Spec
+		for _, s := range []struct {
+			typ string
+			set bool
+		}{
+			{"tokenExchange", sp.TokenExchange != nil}, {"headerInjection", sp.HeaderInjection != nil},
+			{"bearerToken", sp.BearerToken != nil}, {"embeddedAuthServer", sp.EmbeddedAuthServer != nil},
+			{"awsSts", sp.AWSSts != nil}, {"upstreamInject", sp.UpstreamInject != nil},
+			{"obo", sp.OBO != nil}, {"xaa", sp.XAA != nil},
+		} {
+			if s.set != (sp.Type == s.typ) {
+				bad("spec", fmt.Sprintf("%s configuration must be set if and only if type is '%s'", s.typ, s.typ))
+			}
+		}
+	case *MCPOIDCConfig:
+		sp := o.Spec
+		if (sp.KubernetesServiceAccount != nil) != (sp.Type == "kubernetesServiceAccount") {
+			bad("spec", "kubernetesServiceAccount must be set when type is 'kubernetesServiceAccount', and must not be set otherwise")
+		}
+		if (sp.Inline != nil) != (sp.Type == "inline") {
+			bad("spec", "inline must be set when type is 'inline', and must not be set otherwise")
+		}
+		if sp.Inline != nil {
+			caBundle("spec.inline.caBundleRef", sp.Inline.CABundleRef)
+		}
+	case *MCPTelemetryConfig:
+		if ot := o.Spec.OpenTelemetry; ot != nil {
+			for _, h := range ot.SensitiveHeaders {
+				if _, dup := ot.Headers[h.Name]; dup {
+					bad("spec.openTelemetry", "a header name cannot appear in both headers and sensitiveHeaders")
+					break
+				}
+			}
+			caBundle("spec.openTelemetry.caBundleRef", ot.CABundleRef)
+		}
+	}
+	return out
+}

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"go.yaml.in/yaml/v3"
 )
 
 func TestValidateRemoteURL(t *testing.T) {
@@ -60,6 +61,45 @@ func TestExternalAuthConfigValidate(t *testing.T) {
 			assert.NoError(t, err, tc.reason)
 		} else if assert.Error(t, err, tc.reason) {
 			assert.Contains(t, err.Error(), tc.want, tc.reason)
+		}
+	}
+}
+
+func TestAdmissionRules(t *testing.T) {
+	for name, tc := range map[string]struct {
+		kind, yaml string
+		want       []string // "path: part of the message"; none means admitted
+		reason     string
+	}{
+		"external auth one-of": {KindMCPExternalAuthConfig, "spec: {type: tokenExchange, headerInjection: {headerName: X, valueSecretRef: {name: s, key: k}}}",
+			[]string{"spec: tokenExchange configuration must be set if and only if type is 'tokenExchange'", "spec: headerInjection configuration must be set if and only if type is 'headerInjection'"},
+			"the type's block is missing and another one is set: both rules fire"},
+		"external auth unauthenticated": {KindMCPExternalAuthConfig, "spec: {type: unauthenticated}", nil, "unauthenticated takes no block"},
+		"oidc inline missing":           {KindMCPOIDCConfig, "spec: {type: inline}", []string{"spec: inline must be set when type is 'inline'"}, "the inline block is required for type inline"},
+		"oidc both blocks": {KindMCPOIDCConfig, "spec: {type: inline, inline: {issuer: 'https://i.example.com'}, kubernetesServiceAccount: {}}",
+			[]string{"spec: kubernetesServiceAccount must be set when type is 'kubernetesServiceAccount', and must not be set otherwise"}, "a block of the other type"},
+		"oidc ca bundle without name": {KindMCPOIDCConfig, "spec: {type: inline, inline: {issuer: 'https://i.example.com', caBundleRef: {}}}",
+			[]string{"spec.inline.caBundleRef: configMapRef.name is required and must be non-empty"}, "caBundleRef needs its ConfigMap"},
+		"telemetry header twice": {KindMCPTelemetryConfig, "spec: {openTelemetry: {endpoint: 'otel:4317', tracing: {enabled: true}, headers: {X-A: v}, sensitiveHeaders: [{name: X-A, secretKeyRef: {name: s, key: k}}]}}",
+			[]string{"spec.openTelemetry: a header name cannot appear in both headers and sensitiveHeaders"}, "a header is plain or secret, not both"},
+	} {
+		var obj map[string]any
+		if err := yaml.Unmarshal([]byte("apiVersion: toolhive.stacklok.dev/v1beta1\nkind: "+tc.kind+"\nmetadata: {name: x, namespace: ns}\n"+tc.yaml), &obj); err != nil {
+			t.Fatal(err)
+		}
+		_, errs, err := Decode(tc.kind, obj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range errs {
+			got = append(got, e.Error())
+		}
+		assert.Len(t, got, len(tc.want), "%s: %s: %v", name, tc.reason, got)
+		for i, w := range tc.want {
+			if i < len(got) {
+				assert.Contains(t, got[i], w, "%s: %s", name, tc.reason)
+			}
 		}
 	}
 }
