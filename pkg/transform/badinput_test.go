@@ -432,7 +432,7 @@ func badCases() []badCase {
 			reason: "V6: a composite tool without description and steps",
 			edit:   func(f *fixture) { f.set("spec.config.compositeTools", `[{name: empty}]`) },
 			want: []want{errOn("spec.config.compositeTools[0]", "composite-tool-invalid",
-				"validation failed: spec.config.compositeTools[0].description is required; spec.config.compositeTools[0].steps must contain at least one step")},
+				"validation failed: spec.config.compositeTools[0].description is required; spec.config.compositeTools[0].steps must have at least one step")},
 		},
 		{
 			name:   "V6-composite-dependency",
@@ -752,13 +752,15 @@ func badCases() []badCase {
 		},
 		{
 			name:   "O-oidc-type-without-config",
-			reason: "O2: type kubernetesServiceAccount without its block, no status: the controller's verdict is Valid=False",
+			reason: "type kubernetesServiceAccount without its block breaks the MCPOIDCConfig CRD's one-of rule: the error is on it, and the server is not rendered",
 			edit: func(f *fixture) {
 				f.add(doc("MCPOIDCConfig", "sa", "type: kubernetesServiceAccount"))
 				f.set("spec.incomingAuth", `{type: oidc, oidcConfigRef: {name: sa, audience: vmcp}}`)
 			},
-			want: []want{errOn("spec.incomingAuth.oidcConfigRef.name", "oidc-config-invalid",
-				`MCPOIDCConfig sa is not valid: kubernetesServiceAccount configuration must be set if and only if type is 'kubernetesServiceAccount'`)},
+			want: []want{
+				{sev: results.Error, kind: "MCPOIDCConfig", name: "sa", field: "spec", rule: "schema", msg: "kubernetesServiceAccount must be set when type is 'kubernetesServiceAccount', and must not be set otherwise (a CRD validation rule"},
+				errOn("spec.incomingAuth.oidcConfigRef.name", "oidc-config-invalid", `MCPOIDCConfig sa is not valid: see its own error results`),
+			},
 		},
 		{
 			name:   "O-oidc-http-issuer",

@@ -124,6 +124,14 @@ func (c *converter) compositeTools(inline []vmcpconfig.CompositeToolConfig, refs
 				ConditionType: "CompositeToolRefsValidated", Reason: "CompositeToolRefInvalid", Message: msg})
 			return nil, false
 		}
+		if d.Status.ValidationStatus == "" {
+			// v0.62.0 has no controller for definitions, so the operator
+			// copies one without status as it is; vMCP checks it at start.
+			if errs := ValidateCompositeTool("spec", &d.Spec); len(errs) > 0 {
+				c.warn(results.Finding{Field: field, CurrentValue: r.Name, Rule: "composite-tool-ref-rejected-at-start",
+					Message: fmt.Sprintf("VirtualMCPCompositeToolDefinition %s is rendered as the operator renders it, but vMCP v0.62.0 refuses it at start (the pod crash-loops): %s; fix the definition", r.Name, joinSemicolon(errs))})
+			}
+		}
 		out = append(out, d.Spec)
 	}
 	seen := map[string]bool{}

@@ -166,9 +166,11 @@ func validateConfig(v *toolhive.VirtualMCPServer, c *vmcpconfig.Config) []result
 			}
 		}
 	}
+	// V6, per tool in order: the duplicate check comes first, and (as
+	// upstream) an empty name counts as a name.
 	seen := map[string]bool{}
 	for i, t := range c.CompositeTools {
-		if t.Name != "" && seen[t.Name] {
+		if seen[t.Name] {
 			bad(fmt.Sprintf("spec.config.compositeTools[%d].name", i), "composite-tool-duplicate", fmt.Sprintf("spec.config.compositeTools[%d].name %q is duplicated", i, t.Name), t.Name)
 			continue
 		}
@@ -212,93 +214,4 @@ func validateConfig(v *toolhive.VirtualMCPServer, c *vmcpconfig.Config) []result
 		}
 	}
 	return fs
-}
-
-// ValidateCompositeTool checks a composite tool definition the way vMCP's
-// ValidateCompositeToolConfig does, returning one message per problem.
-func ValidateCompositeTool(path string, t *vmcpconfig.CompositeToolConfig) []string {
-	var errs []string
-	if t.Name == "" {
-		errs = append(errs, path+".name is required")
-	}
-	if t.Description == "" {
-		errs = append(errs, path+".description is required")
-	}
-	if len(t.Steps) == 0 {
-		errs = append(errs, path+".steps must contain at least one step")
-	}
-	if t.Parameters != nil {
-		if typ, ok := t.Parameters["type"]; ok && typ != "object" {
-			errs = append(errs, path+`.parameters must be a JSON Schema object (type: "object")`)
-		}
-	}
-	ids := map[string]bool{}
-	for i, s := range t.Steps {
-		sp := fmt.Sprintf("%s.steps[%d]", path, i)
-		if s.ID == "" {
-			errs = append(errs, sp+".id is required")
-		} else if ids[s.ID] {
-			errs = append(errs, fmt.Sprintf("%s.id %q is duplicated", sp, s.ID))
-		}
-		ids[s.ID] = true
-		switch s.Type {
-		case "", "tool":
-			if s.Tool == "" {
-				errs = append(errs, sp+".tool is required for tool steps")
-			}
-		case "elicitation":
-			if s.Message == "" {
-				errs = append(errs, sp+".message is required for elicitation steps")
-			}
-		case "forEach":
-			if s.Collection == "" || s.Step == nil {
-				errs = append(errs, sp+".collection and step are required for forEach steps")
-			}
-		default:
-			errs = append(errs, fmt.Sprintf("%s.type %q must be one of: tool, elicitation, forEach", sp, s.Type))
-		}
-	}
-	for i, s := range t.Steps {
-		for _, d := range s.DependsOn {
-			if !ids[d] {
-				errs = append(errs, fmt.Sprintf("%s.steps[%d].dependsOn references unknown step %q", path, i, d))
-			}
-		}
-	}
-	if cyc := dependencyCycle(t.Steps); cyc != "" {
-		errs = append(errs, fmt.Sprintf("%s.steps have a dependency cycle through step %q", path, cyc))
-	}
-	return errs
-}
-
-// dependencyCycle returns a step on a dependsOn cycle, or "".
-func dependencyCycle(steps []vmcpconfig.WorkflowStepConfig) string {
-	deps := map[string][]string{}
-	for _, s := range steps {
-		deps[s.ID] = s.DependsOn
-	}
-	state := map[string]int{} // 1 visiting, 2 done
-	var visit func(string) string
-	visit = func(id string) string {
-		switch state[id] {
-		case 1:
-			return id
-		case 2:
-			return ""
-		}
-		state[id] = 1
-		for _, d := range deps[id] {
-			if c := visit(d); c != "" {
-				return c
-			}
-		}
-		state[id] = 2
-		return ""
-	}
-	for _, s := range steps {
-		if c := visit(s.ID); c != "" {
-			return c
-		}
-	}
-	return ""
 }
