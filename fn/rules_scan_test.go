@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/vmcp-render/vmcp-render/pkg/results"
 )
 
 // emittedRules finds, in the non-test sources under pkg/ and fn/, every rule
@@ -167,7 +169,7 @@ func emittedRules(t *testing.T) []string {
 				for i, nm := range x.Names {
 					if i < len(x.Values) && reasonConst.MatchString(nm.Name) {
 						if s, ok := lit(x.Values[i]); ok && s != "AuthServerConfigInvalid" && strings.Contains(fset.Position(x.Pos()).Filename, filepath.Join("pkg", "authserver")) {
-							set[kebabReason(s)] = true
+							set[results.RuleFromReason(s)] = true
 						}
 					}
 					if nm.Name == "rule" && i < len(x.Values) {
@@ -219,23 +221,4 @@ func calleeName(c *ast.CallExpr) string {
 		return f.Sel.Name
 	}
 	return ""
-}
-
-// kebabReason writes an operator reason the way the function turns it into
-// a rule tag: words split at capitals, acronyms of 3+ letters kept whole
-// (CABundleConfigMapNotFound → ca-bundle-config-map-not-found).
-func kebabReason(s string) string {
-	upper := func(i int) bool { return i >= 0 && i < len(s) && s[i] >= 'A' && s[i] <= 'Z' }
-	var b []byte
-	for i, c := range []byte(s) {
-		if upper(i) {
-			acronymEnd := upper(i-1) && upper(i-2) && i+1 < len(s) && !upper(i+1)
-			if i > 0 && (!upper(i-1) || acronymEnd) {
-				b = append(b, '-')
-			}
-			c += 'a' - 'A'
-		}
-		b = append(b, c)
-	}
-	return string(b)
 }

@@ -181,3 +181,25 @@ func Line(r *framework.Result) string {
 	}
 	return b.String()
 }
+
+// RuleFromReason turns an operator condition reason into the rule tag the
+// function reports it with (CABundleConfigMapNotFound →
+// ca-bundle-config-map-not-found), so tags stay stable as reasons do.
+func RuleFromReason(s string) string {
+	upper := func(i int) bool { return i >= 0 && i < len(s) && s[i] >= 'A' && s[i] <= 'Z' }
+	var b []byte
+	for i, c := range []byte(s) {
+		if upper(i) {
+			// A word starts after a lower-case letter or digit, and at the
+			// last capital of an acronym of 3+ letters (CABundle → ca-bundle,
+			// HMACSecret → hmac-secret; OAuth2 stays oauth2).
+			acronymEnd := upper(i-1) && upper(i-2) && i+1 < len(s) && !upper(i+1)
+			if i > 0 && (!upper(i-1) || acronymEnd) {
+				b = append(b, '-')
+			}
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return string(b)
+}

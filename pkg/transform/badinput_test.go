@@ -1534,34 +1534,7 @@ func TestBadInputs(t *testing.T) {
 	for _, tc := range cases {
 		require.False(t, seen[tc.name], "duplicate case name %s", tc.name)
 		seen[tc.name] = true
-		t.Run(tc.name, func(t *testing.T) {
-			f := newFixture(t)
-			tc.edit(f)
-			items := f.list()
-			spec := fnconfig.Defaults()
-			if tc.config != nil {
-				tc.config(&spec)
-			}
-			out, rs := render(t, items, spec)
-			if os.Getenv("VMCP_DUMP") != "" {
-				for _, r := range sorted(rs) {
-					t.Logf("%s %v", results.Line(r), r.Tags)
-				}
-			}
-			for _, w := range tc.want {
-				assert.True(t, hasResult(rs, w), "%s\nmissing result %+v\ngot:\n%s", tc.reason, w, dump(rs))
-			}
-			// Every error about vmcp is one the case expects (or the
-			// not-rendered summary): no noise, no duplicates.
-			for _, r := range rs {
-				if r.Severity != results.Error || !about(r, "VirtualMCPServer", "vmcp") || r.Tags["rule"] == "not-rendered" {
-					continue
-				}
-				assert.True(t, expected(r, tc.want), "%s\nunexpected error result: %s", tc.reason, results.Line(r))
-			}
-			assert.Equal(t, tc.rendered, renderedServer(out, "vmcp"), "%s: rendered", tc.reason)
-			checkProperties(t, items, out, rs, spec)
-		})
+		t.Run(tc.name, func(t *testing.T) { runBadCase(t, tc) })
 	}
 }
 
@@ -1754,4 +1727,37 @@ func TestGoldenOutcomes(t *testing.T) {
 			assert.Empty(t, generatedFor(out, len(items), w.name), "failing case rendered objects")
 		})
 	}
+}
+
+// runBadCase renders one case in process and checks the results it must
+// produce, that nothing is rendered for a broken server (fail closed), and
+// the properties every render must have.
+func runBadCase(t *testing.T, tc badCase) {
+	t.Helper()
+	f := newFixture(t)
+	tc.edit(f)
+	items := f.list()
+	spec := fnconfig.Defaults()
+	if tc.config != nil {
+		tc.config(&spec)
+	}
+	out, rs := render(t, items, spec)
+	if os.Getenv("VMCP_DUMP") != "" {
+		for _, r := range sorted(rs) {
+			t.Logf("%s %v", results.Line(r), r.Tags)
+		}
+	}
+	for _, w := range tc.want {
+		assert.True(t, hasResult(rs, w), "%s\nmissing result %+v\ngot:\n%s", tc.reason, w, dump(rs))
+	}
+	// Every error about vmcp is one the case expects (or the
+	// not-rendered summary): no noise, no duplicates.
+	for _, r := range rs {
+		if r.Severity != results.Error || !about(r, "VirtualMCPServer", "vmcp") || r.Tags["rule"] == "not-rendered" {
+			continue
+		}
+		assert.True(t, expected(r, tc.want), "%s\nunexpected error result: %s", tc.reason, results.Line(r))
+	}
+	assert.Equal(t, tc.rendered, renderedServer(out, "vmcp"), "%s: rendered", tc.reason)
+	checkProperties(t, items, out, rs, spec)
 }

@@ -1,25 +1,13 @@
 package transform
 
-import (
-	"testing"
-
-	"github.com/stretchr/testify/assert"
-
-	"github.com/vmcp-render/vmcp-render/pkg/api/fnconfig"
-	"github.com/vmcp-render/vmcp-render/pkg/results"
-)
+import "testing"
 
 // TestCompositeToolValidation runs composite tools through the whole
 // pipeline: what VirtualMCPServer.Validate() refuses (V6) is an error and
 // nothing is rendered; what the operator accepts renders.
 func TestCompositeToolValidation(t *testing.T) {
 	const p = "spec.config.compositeTools[0]"
-	cases := []struct {
-		name, reason string
-		edit         func(f *fixture)
-		want         []want
-		rendered     bool
-	}{
+	cases := []badCase{
 		{
 			name:   "template-unknown-function",
 			reason: "V6: an argument template calling a function vMCP does not define",
@@ -78,23 +66,6 @@ steps: [{id: s, type: tool, tool: x.y, arguments: {q: "{{ .params.q | upper }}"}
 		},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			f := newFixture(t)
-			tc.edit(f)
-			items := f.list()
-			spec := fnconfig.Defaults()
-			out, rs := render(t, items, spec)
-			for _, w := range tc.want {
-				assert.True(t, hasResult(rs, w), "%s\nmissing result %+v\ngot:\n%s", tc.reason, w, dump(rs))
-			}
-			for _, r := range rs {
-				if r.Severity != results.Error || !about(r, "VirtualMCPServer", "vmcp") || r.Tags["rule"] == "not-rendered" {
-					continue
-				}
-				assert.True(t, expected(r, tc.want), "%s\nunexpected error result: %s", tc.reason, results.Line(r))
-			}
-			assert.Equal(t, tc.rendered, renderedServer(out, "vmcp"), "%s: rendered", tc.reason)
-			checkProperties(t, items, out, rs, spec)
-		})
+		t.Run(tc.name, func(t *testing.T) { runBadCase(t, tc) })
 	}
 }

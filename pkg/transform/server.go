@@ -59,26 +59,7 @@ func ruleFor(f authserver.Finding, fallback string) string {
 	if f.Reason == "" || f.Reason == "AuthServerConfigInvalid" {
 		return fallback
 	}
-	return kebab(f.Reason)
-}
-
-func kebab(s string) string {
-	upper := func(i int) bool { return i >= 0 && i < len(s) && s[i] >= 'A' && s[i] <= 'Z' }
-	var b []byte
-	for i, c := range []byte(s) {
-		if upper(i) {
-			// A word starts after a lower-case letter or digit, and at the
-			// last capital of an acronym of 3+ letters (CABundle → ca-bundle,
-			// HMACSecret → hmac-secret; OAuth2 stays oauth2).
-			acronymEnd := upper(i-1) && upper(i-2) && i+1 < len(s) && !upper(i+1)
-			if i > 0 && (!upper(i-1) || acronymEnd) {
-				b = append(b, '-')
-			}
-			c += 'a' - 'A'
-		}
-		b = append(b, c)
-	}
-	return string(b)
+	return results.RuleFromReason(f.Reason)
 }
 
 // render runs the operator's reconcile steps for one server (spec §5.1) and
