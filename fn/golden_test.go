@@ -14,6 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/vmcp-render/vmcp-render/internal/testpaths"
 )
 
 // binary is the function built once for the tests that run it as a process,
@@ -38,24 +40,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// sharedDir finds ../shared beside the repository root. CI has it there; a
-// missing directory fails the test instead of skipping it.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	wd, err := os.Getwd()
-	require.NoError(t, err)
-	for d := wd; d != filepath.Dir(d); d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			s := filepath.Join(filepath.Dir(d), "shared")
-			if _, err := os.Stat(filepath.Join(s, "golden")); err != nil {
-				t.Fatalf("the shared reference data must be at %s (golden cases): %v", s, err)
-			}
-			return s
-		}
-	}
-	t.Fatal("no go.mod above the test directory")
-	return ""
-}
+func sharedDir(t testing.TB) string { return testpaths.Shared(t) }
 
 // run runs the built function on a ResourceList and returns stdout, stderr
 // and the exit code.

@@ -11,21 +11,11 @@ import (
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
+
+	"github.com/vmcp-render/vmcp-render/internal/testpaths"
 )
 
-// repoRoot is the directory holding go.mod.
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	wd, err := os.Getwd()
-	require.NoError(t, err)
-	for d := wd; d != filepath.Dir(d); d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d
-		}
-	}
-	t.Fatal("no go.mod above the test directory")
-	return ""
-}
+func repoRoot(t testing.TB) string { return testpaths.Root(t) }
 
 // copyDir copies a directory tree (regular files only).
 func copyDir(t testing.TB, src, dst string) {

@@ -17,29 +17,11 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/vmcp-render/vmcp-render/internal/testpaths"
 	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
 )
 
-// sharedDir locates the reference material next to the repository root.
-// A missing directory fails the test: it is required, not optional.
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, dir, parent, "no go.mod above the test directory")
-		dir = parent
-	}
-	shared := filepath.Join(filepath.Dir(dir), "shared")
-	info, err := os.Stat(shared)
-	require.NoError(t, err, "reference directory ../shared next to the repo root is required")
-	require.True(t, info.IsDir())
-	return shared
-}
+func sharedDir(t *testing.T) string { return testpaths.Shared(t) }
 
 func readDocs(t *testing.T, path string) []map[string]any {
 	t.Helper()

@@ -16,6 +16,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/vmcp-render/vmcp-render/internal/testpaths"
 	"github.com/vmcp-render/vmcp-render/pkg/api/fnconfig"
 )
 
@@ -231,19 +232,7 @@ func render(t testing.TB, items []*yaml.RNode, spec fnconfig.Spec) ([]*yaml.RNod
 	return Render(copies, spec)
 }
 
-// repoRoot walks up from the working directory to the directory with go.mod.
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	wd, err := os.Getwd()
-	require.NoError(t, err)
-	for d := wd; d != filepath.Dir(d); d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d
-		}
-	}
-	t.Fatal("no go.mod above the test directory")
-	return ""
-}
+func repoRoot(t testing.TB) string { return testpaths.Root(t) }
 
 // goldenInputs reads every golden input.yaml beside the repository
 // (../shared/golden). A missing directory fails the test.

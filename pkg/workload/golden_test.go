@@ -13,29 +13,11 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/vmcp-render/vmcp-render/internal/testpaths"
 )
 
-// sharedDir locates the shared reference material: walk up from the test's
-// working directory to the module root (the dir holding go.mod), then ../shared.
-// A missing directory fails the test: golden checks must never be skipped.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, dir, parent, "no go.mod above the test directory")
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	info, err := os.Stat(shared)
-	require.NoError(t, err, "shared reference directory is missing")
-	require.True(t, info.IsDir())
-	return shared
-}
+func sharedDir(t testing.TB) string { return testpaths.Shared(t) }
 
 // goldenObjects reads a golden case's expected.yaml and returns the objects
 // the function must produce: Oracle* documents and the random HMAC Secret are

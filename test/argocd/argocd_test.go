@@ -21,24 +21,15 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/vmcp-render/vmcp-render/internal/testpaths"
 )
 
 // sidecarBin is where the sidecar image (examples/argocd/Dockerfile) puts
 // kustomize and the function; the app's function config names this path.
 const sidecarBin = "/usr/local/bin"
 
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	wd, err := os.Getwd()
-	require.NoError(t, err)
-	for d := wd; d != filepath.Dir(d); d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d
-		}
-	}
-	t.Fatal("no go.mod above the test directory")
-	return ""
-}
+func repoRoot(t *testing.T) string { return testpaths.Root(t) }
 
 // cmpRun is ../shared/tools/argocd-cmp-run.sh; a missing tool fails the test.
 func cmpRun(t *testing.T) string {

@@ -27,6 +27,8 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/vmcp-render/vmcp-render/internal/testpaths"
 )
 
 // The checks this suite reports, in order. A check that never ran (an
@@ -103,21 +105,7 @@ func loadEnv(t *testing.T) env {
 	return e
 }
 
-// repoRoot walks up from the test's directory to the one holding go.mod.
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for d := wd; d != filepath.Dir(d); d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d
-		}
-	}
-	t.Fatal("no go.mod above the test directory")
-	return ""
-}
+func repoRoot(t *testing.T) string { return testpaths.Root(t) }
 
 // TestExampleBootsRealVMCP renders the example exactly as a user would and
 // boots vMCP from the rendered Deployment with freshly generated Secrets.

@@ -9,32 +9,11 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/vmcp-render/vmcp-render/internal/testpaths"
 )
 
-// sharedDir is the reference data next to the repository (../shared from the
-// module root). Tests fail, not skip, when it is missing.
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatalf("getwd: %v", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatalf("no go.mod above the test's working directory")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if fi, err := os.Stat(shared); err != nil || !fi.IsDir() {
-		t.Fatalf("reference data %s is missing: %v", shared, err)
-	}
-	return shared
-}
+func sharedDir(t *testing.T) string { return testpaths.Shared(t) }
 
 // crdPlurals maps each kind to its CRD file name part.
 var crdPlurals = map[string]string{
