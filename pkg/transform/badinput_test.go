@@ -472,10 +472,10 @@ func badCases() []badCase {
 			want:   []want{errOn("spec.groupRef.name", "group-not-found", "Referenced MCPGroup team not found")},
 		},
 		{
-			name:   "G2-group-failed",
-			reason: "G2: the MCPGroup status says Failed",
-			edit:   func(f *fixture) { setPath(f.t, f.find("MCPGroup", "team"), "status", `{phase: Failed}`) },
-			want:   []want{errOn("spec.groupRef.name", "group-not-ready", "Referenced MCPGroup team is not ready (phase: Failed)")},
+			name:     "G2-group-status-ignored",
+			reason:   "G2: a Failed phase in the input is not what the MCPGroup controller would write (Ready), so it does not stop rendering",
+			edit:     func(f *fixture) { setPath(f.t, f.find("MCPGroup", "team"), "status", `{phase: Failed}`) },
+			rendered: true,
 		},
 		{
 			name:   "C1-composite-ref-not-found",
@@ -730,13 +730,13 @@ func badCases() []badCase {
 				`MCPOIDCConfig corp not found: failed to get MCPOIDCConfig toolhive/corp: mcpoidcconfigs.toolhive.stacklok.dev "corp" not found`)},
 		},
 		{
-			name:   "O2-oidc-not-valid",
-			reason: "O2: the MCPOIDCConfig status says Valid=False",
+			name:   "O2-oidc-status-ignored",
+			reason: "O2: Valid=False in the input is not what the MCPOIDCConfig controller would write for a valid spec, so it does not stop rendering",
 			edit: func(f *fixture) {
 				withAuthServer(f)
 				setPath(f.t, f.find("MCPOIDCConfig", "as-oidc"), "status", `{conditions: [{type: Valid, status: "False", reason: Bad, message: "issuer unreachable", lastTransitionTime: "2026-01-01T00:00:00Z"}]}`)
 			},
-			want: []want{errOn("spec.incomingAuth.oidcConfigRef.name", "oidc-config-invalid", "MCPOIDCConfig as-oidc is not valid: issuer unreachable")},
+			rendered: true,
 		},
 		{
 			name:   "O-oidc-type-unsupported",
@@ -791,13 +791,13 @@ func badCases() []badCase {
 			want: []want{errOn("spec.incomingAuth.oidcConfigRef.name", "oidc-config-invalid", `JWKS URL "ftp://idp.example.com/keys" has unsupported scheme "ftp"`)},
 		},
 		{
-			name:   "O-oidc-status-wins",
-			reason: "a Valid condition in the input is the controller's word and is not second-guessed",
+			name:   "O-oidc-status-not-trusted",
+			reason: "Valid=True in the input does not save an http issuer: the controller would write Valid=False",
 			edit: func(f *fixture) {
 				f.add(doc("MCPOIDCConfig", "plain", "type: inline\ninline: {issuer: \"http://keycloak.local/realms/x\"}") + "status:\n  conditions: [{type: Valid, status: \"True\", reason: ValidationSucceeded, message: ok, lastTransitionTime: \"2026-01-01T00:00:00Z\"}]\n")
 				f.set("spec.incomingAuth", `{type: oidc, oidcConfigRef: {name: plain, audience: vmcp}}`)
 			},
-			rendered: true,
+			want: []want{errOn("spec.incomingAuth.oidcConfigRef.name", "oidc-config-invalid", `MCPOIDCConfig plain is not valid: OIDC issuer URL "http://keycloak.local/realms/x" uses HTTP scheme`)},
 		},
 		{
 			name:   "R1-authz-not-found",
@@ -808,10 +808,9 @@ func badCases() []badCase {
 		},
 		{
 			name:   "R2-authz-not-valid",
-			reason: "R2: the MCPAuthzConfig status says Valid=False",
+			reason: "R2: the MCPAuthzConfig controller would write Valid=False (an httpv1 PDP without claim_mapping), before the cedarv1-only check",
 			edit: func(f *fixture) {
-				f.add(doc("MCPAuthzConfig", "corp", "type: cedarv1\nconfig: {policies: [\"permit(principal, action, resource);\"]}") +
-					"status:\n  conditions: [{type: Valid, status: \"False\", reason: Bad, message: m, lastTransitionTime: \"2026-01-01T00:00:00Z\"}]\n")
+				f.add(doc("MCPAuthzConfig", "corp", "type: httpv1\nconfig: {http: {url: \"https://pdp.example.com\"}}"))
 				f.set("spec.incomingAuth.authzConfigRef", `{name: corp}`)
 			},
 			want: []want{errOn("spec.incomingAuth.authzConfigRef.name", "authz-config-ref-invalid",
@@ -821,7 +820,7 @@ func badCases() []badCase {
 			name:   "R3-authz-type",
 			reason: "R3: an MCPAuthzConfig that is not cedarv1",
 			edit: func(f *fixture) {
-				f.add(doc("MCPAuthzConfig", "corp", "type: httpv1\nconfig: {url: \"https://pdp\"}"))
+				f.add(doc("MCPAuthzConfig", "corp", "type: httpv1\nconfig: {http: {url: \"https://pdp.example.com\"}, claim_mapping: standard}"))
 				f.set("spec.incomingAuth.authzConfigRef", `{name: corp}`)
 			},
 			want: []want{errOn("spec.incomingAuth.authzConfigRef.name", "authz-config-ref-invalid",
@@ -974,6 +973,25 @@ func badCases() []badCase {
 				`authz ConfigMap toolhive/authz is missing key "authz.json"`)},
 		},
 		{
+			name:   "K2-authz-configmap-httpv1-invalid",
+			reason: "K2: an httpv1 document is validated before the Cedar-only check (no pdp options)",
+			edit: func(f *fixture) {
+				f.add(configMap("authz", "authz.json", `{"version": "1.0", "type": "httpv1", "http": {"url": "https://pdp.example.com"}}`))
+				f.set("spec.incomingAuth.authzConfig", `{type: configMap, configMap: {name: authz}}`)
+			},
+			want: []want{errOn("spec.incomingAuth.authzConfig.configMap.key", "authz-configmap-invalid",
+				`invalid authz config from ConfigMap toolhive/authz key "authz.json": invalid httpv1 configuration: pdp configuration is required (missing 'pdp' field)`)},
+		},
+		{
+			name:   "K2-authz-configmap-httpv1-valid",
+			reason: "K2: a valid httpv1 document is still refused, because a VirtualMCPServer takes only Cedar",
+			edit: func(f *fixture) {
+				f.add(configMap("authz", "authz.json", `{"version": "1.0", "type": "httpv1", "pdp": {"http": {"url": "https://pdp.example.com"}, "claim_mapping": "mpe"}}`))
+				f.set("spec.incomingAuth.authzConfig", `{type: configMap, configMap: {name: authz}}`)
+			},
+			want: []want{errOn("spec.incomingAuth.authzConfig.configMap.key", "authz-configmap-invalid", "authz ConfigMap toolhive/authz is not a Cedar config: cedar config is nil")},
+		},
+		{
 			name:   "K2-authz-configmap-no-policy",
 			reason: "K2: the authz document has no policy",
 			edit: func(f *fixture) {
@@ -1045,16 +1063,13 @@ func badCases() []badCase {
 			rendered: true,
 		},
 		{
-			name:   "static-entry-not-valid",
-			reason: "static mode: an MCPServerEntry whose status is not Valid is skipped, leaving the group empty",
+			name:   "static-entry-status-ignored",
+			reason: "static mode: a Failed phase in the input is not what the entry's controller would write for a valid entry, so it is listed",
 			edit: func(f *fixture) {
 				f.add(doc("MCPServerEntry", "remote", "remoteUrl: \"https://mcp.example.org/mcp\"\ntransport: streamable-http\ngroupRef: {name: team}") + "status:\n  phase: Failed\n")
 				f.set("spec.outgoingAuth", `{source: inline}`)
 			},
-			want: []want{
-				warnOn("spec.groupRef.name", "static-backend-skipped", "MCPServerEntry remote is not listed as a static backend: its status.phase is Failed, not Valid"),
-				errOn("spec.groupRef.name", "static-mode-no-backends", "none were discovered in group team"),
-			},
+			rendered: true,
 		},
 		{
 			name:   "oidc-inline-issuer-missing",

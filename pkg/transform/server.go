@@ -263,24 +263,18 @@ func pullSecretNames(refs []corev1.LocalObjectReference) []string {
 	return out
 }
 
-// checkGroup is step 4: the MCPGroup must exist. Without a status it is
-// treated as its controller would mark it (Ready); an explicit failed phase
-// stops rendering as the operator's gate does.
+// checkGroup is step 4: the MCPGroup must exist. Its phase is what its
+// controller writes, Ready (it fails only when it cannot list the cluster),
+// whatever status the input carries.
 func (p *pipeline) checkGroup(rs *resolve.Server) []results.Finding {
 	g := rs.Group()
 	if g == "" {
 		return nil
 	}
-	e, ok := rs.Object(toolhive.KindMCPGroup, g)
-	if !ok {
+	if _, ok := rs.Object(toolhive.KindMCPGroup, g); !ok {
 		return []results.Finding{{Field: "spec.groupRef.name", CurrentValue: g, Rule: "group-not-found",
 			ConditionType: "GroupRefValidated", Reason: "GroupRefNotFound",
 			Message: fmt.Sprintf("Referenced MCPGroup %s not found; add the MCPGroup to the input or fix spec.groupRef.name", g) + rs.WrongKindHint(toolhive.KindMCPGroup, g)}}
-	}
-	if ph := e.Obj.(*toolhive.MCPGroup).Status.Phase; ph == "Failed" {
-		return []results.Finding{{Field: "spec.groupRef.name", CurrentValue: g, Rule: "group-not-ready",
-			ConditionType: "GroupRefValidated", Reason: "GroupRefNotReady",
-			Message: fmt.Sprintf("Referenced MCPGroup %s is not ready (phase: %s); the status in the input says so: fix the group, or leave its status out of the input", g, ph)}}
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package toolhive
 
 import (
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/url"
@@ -252,4 +253,52 @@ func admissionRules(obj Object) []FieldError {
 		}
 	}
 	return out
+}
+
+// Validate is what the MCPAuthzConfig controller checks before the Cedar
+// engine sees the config: a registered backend type, a config, and for the
+// HTTP PDP backend its connection and claim mapping. (Cedar policies are
+// checked where the config is converted.)
+func (a *MCPAuthzConfig) Validate() error {
+	switch a.Spec.Type {
+	case "":
+		return fmt.Errorf("type must not be empty")
+	case "cedarv1", "httpv1":
+	default:
+		return fmt.Errorf("type %q is not a registered authorizer backend (registered: [cedarv1 httpv1])", a.Spec.Type)
+	}
+	if len(a.Spec.Config.Raw) == 0 {
+		return fmt.Errorf("config must not be empty")
+	}
+	if a.Spec.Type == "httpv1" {
+		return ValidateHTTPPDP(a.Spec.Config.Raw)
+	}
+	return nil
+}
+
+// ValidateHTTPPDP checks an httpv1 authorizer's pdp options (the JSON under
+// "pdp" of an authz document, or an MCPAuthzConfig's spec.config).
+func ValidateHTTPPDP(raw []byte) error {
+	var pdp *struct {
+		HTTP *struct {
+			URL string `json:"url"`
+		} `json:"http"`
+		ClaimMapping string `json:"claim_mapping"`
+	}
+	if err := json.Unmarshal(raw, &pdp); err != nil {
+		return fmt.Errorf("failed to parse HTTP PDP configuration: %w", err)
+	}
+	switch {
+	case pdp == nil:
+		return fmt.Errorf("pdp configuration is required (missing 'pdp' field)")
+	case pdp.HTTP == nil:
+		return fmt.Errorf("http configuration is required")
+	case pdp.HTTP.URL == "":
+		return fmt.Errorf("http.url is required")
+	case pdp.ClaimMapping == "":
+		return fmt.Errorf("claim_mapping is required (valid values: mpe, standard)")
+	case pdp.ClaimMapping != "mpe" && pdp.ClaimMapping != "standard":
+		return fmt.Errorf("invalid claim_mapping %q (valid values: mpe, standard)", pdp.ClaimMapping)
+	}
+	return nil
 }

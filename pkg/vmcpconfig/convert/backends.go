@@ -35,16 +35,10 @@ func (c *converter) staticBackends(excluded map[string]bool) ([]vmcpconfig.Stati
 				continue
 			}
 		case toolhive.KindMCPServerEntry:
-			if w.Phase != "" && w.Phase != "Valid" {
-				skip(w, fmt.Sprintf("its status.phase is %s, not Valid", w.Phase))
+			// The phase its controller writes, whatever the input says.
+			if why := c.entryFailure(w.Entry); why != "" {
+				skip(w, "its controller would mark it Failed: "+why)
 				continue
-			}
-			if w.Phase == "" {
-				// No status: judge it as the entry's own controller would.
-				if why := c.entryFailure(w.Entry); why != "" {
-					skip(w, "its controller would mark it Failed: "+why)
-					continue
-				}
 			}
 			if cb := w.Entry.Spec.CABundleRef; cb != nil && cb.ConfigMapRef != nil {
 				key := keyOr(cb.ConfigMapRef.Key, "ca.crt")

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
 
 	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
@@ -80,14 +79,10 @@ func (c *converter) oidc(ref *toolhive.MCPOIDCConfigReference) (*vmcpconfig.OIDC
 		return nil, false
 	}
 	o := e.Obj.(*toolhive.MCPOIDCConfig)
-	msg, bad := invalidCondition(o.Status.Conditions)
-	if !hasCondition(o.Status.Conditions, "Valid") {
-		// No status: the MCPOIDCConfig controller's own verdict.
-		if err := o.Validate(); err != nil {
-			msg, bad = ": "+err.Error(), true
-		}
-	}
-	if bad {
+	// Valid is what the MCPOIDCConfig controller writes, whatever status
+	// the input carries.
+	if err := o.Validate(); err != nil {
+		msg := ": " + err.Error()
 		c.fail(results.Finding{Field: field, CurrentValue: ref.Name, Rule: "oidc-config-invalid",
 			ConditionType: "OIDCConfigRefValidated", Reason: "OIDCConfigRefNotValid",
 			Message: fmt.Sprintf("MCPOIDCConfig %s is not valid%s", ref.Name, msg)})
@@ -164,29 +159,6 @@ func keyOr(k, def string) string {
 	return k
 }
 
-// invalidCondition reports a Valid=False status condition written by the
-// referenced object's own controller, with its message.
-func hasCondition(conds []metav1.Condition, typ string) bool {
-	for _, cd := range conds {
-		if cd.Type == typ {
-			return true
-		}
-	}
-	return false
-}
-
-func invalidCondition(conds []metav1.Condition) (string, bool) {
-	for _, cd := range conds {
-		if cd.Type == "Valid" && string(cd.Status) == "False" {
-			if cd.Message != "" {
-				return ": " + cd.Message, true
-			}
-			return "", true
-		}
-	}
-	return "", false
-}
-
 func (c *converter) inlineAuthz(a *toolhive.AuthzConfigRef) (*vmcpconfig.AuthzConfig, bool) {
 	var out *vmcpconfig.AuthzConfig
 	switch a.Type {
@@ -226,6 +198,8 @@ type authzDoc struct {
 	Version string     `json:"version"`
 	Type    string     `json:"type"`
 	Cedar   *cedarConf `json:"cedar"`
+	// PDP is an httpv1 authorizer's options, kept raw for its validation.
+	PDP json.RawMessage `json:"pdp"`
 }
 
 type cedarConf struct {
@@ -248,6 +222,14 @@ func validateAuthzDoc(d *authzDoc) string {
 		return fmt.Sprintf("unsupported configuration type: %s", d.Type)
 	case d.Type == "cedarv1" && (d.Cedar == nil || len(d.Cedar.Policies) == 0):
 		return "invalid cedarv1 configuration: at least one policy is required for Cedar authorization"
+	case d.Type == "httpv1":
+		pdp := d.PDP
+		if len(pdp) == 0 {
+			pdp = json.RawMessage("null")
+		}
+		if err := toolhive.ValidateHTTPPDP(pdp); err != nil {
+			return "invalid httpv1 configuration: " + err.Error()
+		}
 	}
 	return ""
 }
@@ -316,7 +298,9 @@ func (c *converter) authzRef(name string) (*vmcpconfig.AuthzConfig, bool) {
 		return bad("AuthzConfigRefNotFound", fmt.Sprintf("MCPAuthzConfig %s not found: failed to get MCPAuthzConfig %s/%s: %s; add the MCPAuthzConfig to the input or fix the name", name, ns, name, resolve.NotFound(toolhive.KindMCPAuthzConfig, name))+c.s.WrongKindHint(toolhive.KindMCPAuthzConfig, name))
 	}
 	a := e.Obj.(*toolhive.MCPAuthzConfig)
-	if _, invalid := invalidCondition(a.Status.Conditions); invalid || e.Invalid {
+	// Valid is what the MCPAuthzConfig controller writes (its Validate()),
+	// whatever status the input carries.
+	if e.Invalid || a.Validate() != nil {
 		return bad("AuthzConfigRefNotValid", fmt.Sprintf("MCPAuthzConfig %s is not valid: MCPAuthzConfig %s/%s is not valid (condition \"Valid\" is not True)", name, ns, name))
 	}
 	if a.Spec.Type != "cedarv1" {

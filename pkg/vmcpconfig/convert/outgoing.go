@@ -189,20 +189,10 @@ func (c *converter) externalStrategy(name string, controller bool) (*vmcpconfig.
 	}
 	a := e.Obj.(*toolhive.MCPExternalAuthConfig)
 	if controller {
-		for _, cd := range a.Status.Conditions {
-			if cd.Type == "Valid" && string(cd.Status) == "False" {
-				reason := cd.Reason
-				if reason == "" {
-					reason = "InvalidExternalAuthConfig"
-				}
-				return nil, fmt.Sprintf("invalid (%s): %s", reason, cd.Message), "external-auth-config-invalid"
-			}
-		}
-		if !hasCondition(a.Status.Conditions, "Valid") {
-			// No status: what its controller would have written.
-			if err := a.Validate(); err != nil {
-				return nil, fmt.Sprintf("invalid (ValidationFailed): %s", err), "external-auth-config-invalid"
-			}
+		// The Valid condition its controller writes, whatever status the
+		// input carries.
+		if err := a.Validate(); err != nil {
+			return nil, fmt.Sprintf("invalid (ValidationFailed): %s", err), "external-auth-config-invalid"
 		}
 	}
 	sp := a.Spec
