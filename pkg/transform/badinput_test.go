@@ -1333,6 +1333,29 @@ func badCases() []badCase {
 				`allowed audiences [http://vmcp.toolhive.svc.cluster.local:4483]`)},
 		},
 		{
+			name:   "K1-before-X6",
+			reason: "the operator checks its own Secrets (step 10) before it converts and checks the auth server integration (step 13): the missing Secret is reported, not only the later mismatch",
+			edit: func(f *fixture) {
+				withAuthServer(f)
+				setPath(f.t, f.find("MCPOIDCConfig", "as-oidc"), "spec.inline.issuer", `"https://gitlab.com"`)
+				setPath(f.t, f.find("MCPOIDCConfig", "as-oidc"), "spec.inline.clientSecretRef", "{name: idp-s, key: s}")
+			},
+			want: []want{
+				errOn("spec.incomingAuth.oidcConfigRef.name", "operator-secret-absent", `failed to get MCPOIDCConfig OIDC client secret secret toolhive/idp-s: secrets "idp-s" not found`),
+			},
+		},
+		{
+			name:   "K1-delegate-before-builder",
+			reason: "a missing legacy delegate-client Secret is reported even when the builder also refuses the client (an audience not allowed)",
+			edit: func(f *fixture) {
+				withAuthServer(f)
+				f.set("spec.authServerConfig.delegateClients", `[{clientId: dc1, clientSecretRef: {name: dc-s, key: s}, scopes: [openid], audiences: ["https://elsewhere.example.com"]}]`)
+			},
+			want: []want{
+				errOn("spec.authServerConfig.delegateClients[0].clientSecretRef", "operator-secret-absent", `failed to get delegate client "dc1" secret toolhive/dc-s: secrets "dc-s" not found`),
+			},
+		},
+		{
 			name:   "X6-issuer-mismatch",
 			reason: "X6: the auth server issuer differs from the MCPOIDCConfig issuer (pub-18)",
 			edit: func(f *fixture) {

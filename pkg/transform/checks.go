@@ -159,6 +159,46 @@ func (p *pipeline) checkPodReferences(rs *resolve.Server, pod *podspec.Pod, para
 			}
 		}
 	}
+	// The operator's own Secrets (row K1) were checked before conversion.
+	var podOnly []podRef
+	for _, r := range refs {
+		if operatorSecretUse(rs, r) == "" {
+			podOnly = append(podOnly, r)
+		}
+	}
+	return p.checkRefs(rs, podOnly)
+}
+
+// checkOperatorSecrets is step 10 for the two Secrets the operator reads
+// itself before it renders anything (row K1): the MCPOIDCConfig client
+// secret and the legacy delegate clients. It runs before conversion, so a
+// missing one is reported even when a later step fails too.
+func (p *pipeline) checkOperatorSecrets(rs *resolve.Server) []results.Finding {
+	var refs []podRef
+	v := rs.VMCP
+	if ia := v.Spec.IncomingAuth; ia != nil && ia.Type == "oidc" && ia.OIDCConfigRef != nil {
+		if e, ok := rs.Object(toolhive.KindMCPOIDCConfig, ia.OIDCConfigRef.Name); ok && !e.Invalid {
+			if in := e.Obj.(*toolhive.MCPOIDCConfig).Spec.Inline; in != nil && in.ClientSecretRef != nil {
+				env := "VMCP_OIDC_CLIENT_SECRET"
+				refs = append(refs, podRef{"Secret", in.ClientSecretRef.Name, in.ClientSecretRef.Key, "env " + env, envField(v, env)})
+			}
+		}
+	}
+	if as := v.Spec.AuthServerConfig; as != nil && (as.InboundGrants == nil || as.InboundGrants.TokenExchange == nil) {
+		for i, dc := range as.DelegateClients {
+			if dc.ClientSecretRef != nil {
+				env := "TOOLHIVE_DELEGATE_CLIENT_SECRET_" + strconv.Itoa(i)
+				refs = append(refs, podRef{"Secret", dc.ClientSecretRef.Name, dc.ClientSecretRef.Key, "env " + env, envField(v, env)})
+			}
+		}
+	}
+	return p.checkRefs(rs, refs)
+}
+
+// checkRefs looks each reference up in the input: a present object without
+// the key is an error (the kubelet would not start the pod); an absent one
+// follows absentSecrets, except the operator's own Secrets (K1).
+func (p *pipeline) checkRefs(rs *resolve.Server, refs []podRef) []results.Finding {
 	var out []results.Finding
 	seen := map[string]bool{}
 	for _, r := range refs {

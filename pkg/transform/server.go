@@ -110,6 +110,7 @@ func (p *pipeline) render(s *server) []*yaml.RNode {
 	}
 	f.add(sessionStorageWarning(v)...)
 	f.add(p.checkTelemetry(rs)...)
+	f.add(p.checkOperatorSecrets(rs)...)
 	if as != nil {
 		f.add(fromAuthServer(authserver.CheckSecretMaterial(as, p.secretValue(rs)), "auth-server-secret-material")...)
 	}
