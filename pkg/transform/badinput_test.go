@@ -1406,6 +1406,16 @@ func badCases() []badCase {
 			rendered: true,
 		},
 		{
+			name:   "H1-hmac-secret-not-owned",
+			reason: "H1: a valid <name>-hmac-secret from the input is fine without the operator, but the operator refuses one it did not create: say so",
+			edit: func(f *fixture) {
+				f.add(secret("vmcp-hmac-secret", "hmac-secret", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="))
+			},
+			want: []want{{sev: results.Info, kind: "Secret", name: "vmcp-hmac-secret", field: "metadata.ownerReferences", rule: "hmac-secret-not-owned",
+				msg: "it refuses a Secret of this name that it did not create (secret is not owned by VirtualMCPServer toolhive/vmcp)"}},
+			rendered: true,
+		},
+		{
 			name:   "H1-hmac-secret-key-missing",
 			reason: "H1: an existing <name>-hmac-secret without the key",
 			edit: func(f *fixture) {
@@ -1798,4 +1808,23 @@ func runBadCase(t *testing.T, tc badCase) {
 	}
 	assert.Equal(t, tc.rendered, renderedServer(out, "vmcp"), "%s: rendered", tc.reason)
 	checkProperties(t, items, out, rs, spec)
+}
+
+// TestHMACSecretLocalConfig: with markConsumedLocalConfig the VirtualMCPServer
+// never reaches an operator, so a <name>-hmac-secret in the input is simply
+// used, without the not-owned note.
+func TestHMACSecretLocalConfig(t *testing.T) {
+	for _, local := range []bool{false, true} {
+		f := newFixture(t)
+		f.add(secret("vmcp-hmac-secret", "hmac-secret", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="))
+		spec := fnconfig.Defaults()
+		spec.MarkConsumedLocalConfig = local
+		out, rs := render(t, f.list(), spec)
+		noted := false
+		for _, r := range rs {
+			noted = noted || r.Tags["rule"] == "hmac-secret-not-owned"
+		}
+		assert.Equal(t, !local, noted, "markConsumedLocalConfig=%v", local)
+		assert.True(t, renderedServer(out, "vmcp"))
+	}
 }

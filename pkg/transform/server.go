@@ -369,6 +369,11 @@ func (p *pipeline) hmacSecret(rs *resolve.Server, f *findings) *corev1.Secret {
 			// The fault is in the Secret, so the result is about it.
 			p.report(d.Ref, results.Finding{Severity: results.Warning, Field: "data.hmac-secret", Rule: "hmac-secret-invalid",
 				Message: fmt.Sprintf("Secret %s: %s; the operator would refuse it (existing HMAC secret validation failed). Recreate it with 32 random bytes, base64-encoded, under key hmac-secret", name, msg)})
+		} else if !p.spec.MarkConsumedLocalConfig {
+			// The operator creates this Secret itself and refuses one it
+			// does not own, which a Secret from Git never is.
+			p.report(d.Ref, results.Finding{Severity: results.Info, Field: "metadata.ownerReferences", Rule: "hmac-secret-not-owned",
+				Message: fmt.Sprintf("Secret %s is for applying the rendered objects without the operator; where the ToolHive operator reconciles VirtualMCPServer %s it refuses a Secret of this name that it did not create (secret is not owned by VirtualMCPServer %s/%s), so leave it out there", name, rs.Name(), rs.Namespace, rs.Name())})
 		}
 		return nil
 	}
@@ -394,7 +399,7 @@ func (p *pipeline) hmacSecret(rs *resolve.Server, f *findings) *corev1.Secret {
 		return s
 	}
 	f.add(results.Finding{Severity: results.Warning, Field: "metadata.name", Rule: "hmac-secret-absent",
-		Message: fmt.Sprintf("Secret %s (key hmac-secret) is referenced by the Deployment but is not in the input; the operator would generate it, this function does not (output must be deterministic). Create it once: kubectl -n %s create secret generic %s --from-literal=hmac-secret=\"$(openssl rand -base64 32)\", or set hmacSecret: generate", name, rs.Namespace, name)})
+		Message: fmt.Sprintf("Secret %s (key hmac-secret) is referenced by the Deployment but is not in the input; the operator would generate it, this function does not (output must be deterministic). Where the operator reconciles this server it creates the Secret itself; to apply the rendered objects without it, create it once: kubectl -n %s create secret generic %s --from-literal=hmac-secret=\"$(openssl rand -base64 32)\", or set hmacSecret: generate", name, rs.Namespace, name)})
 	return nil
 }
 
