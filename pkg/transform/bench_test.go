@@ -9,7 +9,6 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	benchfixture "github.com/vmcp-render/vmcp-render/bench/fixture"
-	"github.com/vmcp-render/vmcp-render/pkg/api/fnconfig"
 	"github.com/vmcp-render/vmcp-render/pkg/authserver"
 	"github.com/vmcp-render/vmcp-render/pkg/podspec"
 	"github.com/vmcp-render/vmcp-render/pkg/resolve"
@@ -41,7 +40,7 @@ func readItems(tb testing.TB, in []byte) []*yaml.RNode {
 
 func decoded(tb testing.TB, items []*yaml.RNode) *pipeline {
 	tb.Helper()
-	p := &pipeline{spec: fnconfig.Defaults(), ix: resolve.NewIndex()}
+	p := &pipeline{spec: benchfixture.Spec(), ix: resolve.NewIndex()}
 	for _, n := range items {
 		p.decode(n)
 	}
@@ -186,7 +185,7 @@ func BenchmarkSerialize(b *testing.B) {
 // BenchmarkRender is the whole pipeline on parsed items.
 func BenchmarkRender(b *testing.B) {
 	items := readItems(b, benchInput())
-	spec := fnconfig.Defaults()
+	spec := benchfixture.Spec()
 	b.ReportAllocs()
 	for b.Loop() {
 		out, rs := Render(items, spec)
