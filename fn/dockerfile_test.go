@@ -155,7 +155,6 @@ func TestDockerfileBinary(t *testing.T) {
 		cmd := exec.Command(roBin, args...)
 		cmd.Dir = ro
 		cmd.Env = []string{} // nothing: no HOME, no PATH, no TMPDIR
-		cmd.Stdin = bytes.NewReader(stdin)
 		if os.Geteuid() == 0 {
 			// As nobody, in a network namespace of its own (no interfaces up).
 			cmd.SysProcAttr = &syscall.SysProcAttr{
@@ -163,16 +162,7 @@ func TestDockerfileBinary(t *testing.T) {
 				Cloneflags: syscall.CLONE_NEWNET,
 			}
 		}
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		err := cmd.Run()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else {
-			require.NoError(t, err)
-		}
-		return out.Bytes(), errb.Bytes(), code
+		return runCmd(t, cmd, stdin)
 	}
 
 	t.Run("ReadOnlyDirIsReadOnly", func(t *testing.T) {

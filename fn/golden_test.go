@@ -46,7 +46,13 @@ func sharedDir(t testing.TB) string { return testpaths.Shared(t) }
 // and the exit code.
 func run(t testing.TB, input []byte, args ...string) ([]byte, []byte, int) {
 	t.Helper()
-	cmd := exec.Command(binary, args...)
+	return runCmd(t, exec.Command(binary, args...), input)
+}
+
+// runCmd runs cmd with input on stdin and returns stdout, stderr and the
+// exit code; only a failure to start it fails the test.
+func runCmd(t testing.TB, cmd *exec.Cmd, input []byte) ([]byte, []byte, int) {
+	t.Helper()
 	cmd.Stdin = bytes.NewReader(input)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
