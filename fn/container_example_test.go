@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 	sigsyaml "sigs.k8s.io/yaml"
 
+	"github.com/vmcp-render/vmcp-render/internal/testpaths"
 	"github.com/vmcp-render/vmcp-render/pkg/api/fnconfig"
 )
 
@@ -108,7 +109,7 @@ func TestContainerExample(t *testing.T) {
 			reason: "with the container runtime swapped for the local binary, it builds to the exec example's expected output",
 			check: func(t *testing.T) {
 				tmp := t.TempDir()
-				copyDir(t, ctrDir, tmp)
+				testpaths.CopyTree(t, ctrDir, tmp)
 				swapped := ctrCfg.Copy()
 				fn := "exec:\n  path: " + binary + "\n"
 				require.NoError(t, swapped.PipeE(yaml.SetAnnotation(runtimeutil.FunctionAnnotationKey, fn)))

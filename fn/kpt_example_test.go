@@ -16,6 +16,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 	sigsyaml "sigs.k8s.io/yaml"
 
+	"github.com/vmcp-render/vmcp-render/internal/testpaths"
 	"github.com/vmcp-render/vmcp-render/pkg/api/fnconfig"
 )
 
@@ -219,7 +220,7 @@ func TestKptExamples(t *testing.T) {
 			}
 
 			work := t.TempDir()
-			copyDir(t, src, work)
+			testpaths.CopyTree(t, src, work)
 			require.NoError(t, os.RemoveAll(filepath.Join(work, ".expected")))
 			git(t, work, "init", "-q")
 			git(t, work, "config", "user.name", "none")

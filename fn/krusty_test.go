@@ -17,29 +17,6 @@ import (
 
 func repoRoot(t testing.TB) string { return testpaths.Root(t) }
 
-// copyDir copies a directory tree (regular files only).
-func copyDir(t testing.TB, src, dst string) {
-	t.Helper()
-	require.NoError(t, filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, p)
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, b, 0o644)
-	}))
-}
-
 // krustyOptions are the options `kustomize build --enable-alpha-plugins
 // --enable-exec` gives krusty (kustomize v5.8.2 commands/build).
 func krustyOptions() *krusty.Options {
@@ -61,7 +38,7 @@ func TestKrustyExample(t *testing.T) {
 	root := repoRoot(t)
 	tmp := t.TempDir()
 	example := filepath.Join(tmp, "examples", "kustomization")
-	copyDir(t, filepath.Join(root, "examples", "kustomization"), example)
+	testpaths.CopyTree(t, filepath.Join(root, "examples", "kustomization"), example)
 	require.NoError(t, os.MkdirAll(filepath.Join(tmp, "bin"), 0o755))
 	bin, err := os.ReadFile(binary)
 	require.NoError(t, err)
@@ -279,7 +256,7 @@ func TestKrustyMarkConsumedLocalConfig(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
-			copyDir(t, src, dir)
+			testpaths.CopyTree(t, src, dir)
 			cfg := "apiVersion: fn.vmcp-render.dev/v1alpha1\nkind: VMCPRender\nmetadata:\n  name: vmcp-render\n  annotations:\n" +
 				"    config.kubernetes.io/function: |\n      exec:\n        path: " + binary + "\n"
 			if tc.mark {

@@ -3,6 +3,7 @@ package authserver
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"sort"
@@ -114,13 +115,13 @@ func validateExtraParams(i int, p *toolhive.UpstreamProviderConfig) []Finding {
 	}
 	prefix := fmt.Sprintf("spec.authServerConfig.upstreamProviders[%d]", i)
 	var out []Finding
-	for _, k := range sortedKeys(authz) {
+	for _, k := range slices.Sorted(maps.Keys(authz)) {
 		if slices.Contains(reservedAuthorizationParams, k) {
 			out = append(out, invalid(prefix+".additionalAuthorizationParams", fmt.Sprintf(
 				"%s.additionalAuthorizationParams: reserved parameter %q is managed by the framework and cannot be overridden", prefix, k)))
 		}
 	}
-	for _, k := range sortedKeys(token) {
+	for _, k := range slices.Sorted(maps.Keys(token)) {
 		if slices.Contains(reservedTokenParams, k) {
 			out = append(out, invalid(prefix+".additionalTokenParams", fmt.Sprintf(
 				"%s.additionalTokenParams: reserved token parameter %q is managed by the framework and cannot be overridden", prefix, k)))
@@ -133,15 +134,6 @@ func validateExtraParams(i int, p *toolhive.UpstreamProviderConfig) []Finding {
 		}
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // ValidateCABundles checks every CA bundle reference (spec §5.2 A7/A7b).
@@ -429,7 +421,7 @@ func integrationError(rc *RunConfig, in IntegrationInput) error {
 			names[i] = "default"
 		}
 	}
-	for _, backend := range sortedKeys(in.UpstreamInject) {
+	for _, backend := range slices.Sorted(maps.Keys(in.UpstreamInject)) {
 		provider := in.UpstreamInject[backend]
 		resolved := provider
 		if resolved == "" {

@@ -8,6 +8,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -206,7 +208,7 @@ func outgoingAuthEnv(s *resolve.Server) []corev1.EnvVar {
 	out = append(out, byName(part)...)
 	if o.Backends != nil {
 		seen, part = map[string]bool{}, nil
-		for _, k := range sortedKeys(o.Backends) {
+		for _, k := range slices.Sorted(maps.Keys(o.Backends)) {
 			b := o.Backends[k]
 			if b.ExternalAuthConfigRef == nil || b.ExternalAuthConfigRef.Name == "" || seen[b.ExternalAuthConfigRef.Name] {
 				continue
@@ -308,13 +310,4 @@ func telemetryEnv(s *resolve.Server) []corev1.EnvVar {
 		}
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }

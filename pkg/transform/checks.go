@@ -2,7 +2,8 @@ package transform
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -97,7 +98,7 @@ func offlineConfigChecks(cfg *vmcpconfig.Config) []results.Finding {
 				Rule:    "inline-discovered-strategy",
 				Message: "in inline mode the operator writes strategy type discovered, which vMCP v0.62.0 rejects at start (the pod crash-loops); use an externalAuthConfigRef to an MCPExternalAuthConfig of type unauthenticated instead"})
 		}
-		for _, k := range sortedKeys(o.Backends) {
+		for _, k := range slices.Sorted(maps.Keys(o.Backends)) {
 			if b := o.Backends[k]; b != nil && b.Type == "discovered" {
 				out = append(out, results.Finding{Severity: results.Warning, Field: "spec.outgoingAuth.backends." + k + ".type", CurrentValue: "discovered",
 					Rule:    "inline-discovered-strategy",
@@ -363,15 +364,6 @@ func volumeField(name string) string {
 		return "spec.groupRef.name"
 	}
 	return "spec"
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
 
 // sharedWorkloadNames warns when workloads of different kinds in the group

@@ -2,6 +2,8 @@ package transform
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/vmcp-render/vmcp-render/pkg/authserver"
@@ -71,7 +73,7 @@ func upstreamInjectField(rs *resolve.Server, backend string) string {
 }
 
 func firstKey(m map[string]string) string {
-	if ks := sortedKeys(m); len(ks) > 0 {
+	if ks := slices.Sorted(maps.Keys(m)); len(ks) > 0 {
 		return ks[0]
 	}
 	return ""
@@ -93,7 +95,7 @@ func upstreamNames(rc *authserver.RunConfig) []string {
 // whose provider is not an upstream (the one the check reports).
 func injectOffender(rc *authserver.RunConfig, ii authserver.IntegrationInput) (string, string) {
 	names := upstreamNames(rc)
-	for _, backend := range sortedKeys(ii.UpstreamInject) {
+	for _, backend := range slices.Sorted(maps.Keys(ii.UpstreamInject)) {
 		p := ii.UpstreamInject[backend]
 		resolved := p
 		if resolved == "" {

@@ -1,6 +1,8 @@
 package transform
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -341,13 +343,8 @@ func missing(v any, segs []string, at string) []string {
 		return out
 	case "{}":
 		m, _ := v.(map[string]any)
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
 		var out []string
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			out = append(out, missing(m[k], segs[1:], join(at, k))...)
 		}
 		return out

@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 
 	corev1 "k8s.io/api/core/v1"
@@ -29,7 +31,7 @@ const (
 func ContentChecksum(data map[string]string, labels map[string]string) string {
 	h := sha256.New()
 	for _, m := range []map[string]string{data, labels} {
-		for _, k := range sortedKeys(m) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			h.Write([]byte(k))
 			h.Write([]byte(m[k]))
 		}
@@ -99,13 +101,4 @@ func podTemplateSpecHash(raw []byte) (string, error) {
 func sha256Hex(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

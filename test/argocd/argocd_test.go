@@ -65,25 +65,6 @@ func makefileVar(t *testing.T, name string) string {
 	return string(m[1])
 }
 
-func copyTree(t *testing.T, src, dst string) {
-	t.Helper()
-	require.NoError(t, filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, b, 0o644)
-	}))
-}
-
 // sidecar lays out what the sidecar image holds in /usr/local/bin.
 func sidecar(t *testing.T) string {
 	t.Helper()
@@ -155,7 +136,7 @@ func docs(t *testing.T, b []byte) map[string]map[string]any {
 func repoCopy(t *testing.T, bin string, mutate func(app, bin string)) (string, string) {
 	t.Helper()
 	repo := t.TempDir()
-	copyTree(t, filepath.Join(repoRoot(t), "examples", "argocd"), filepath.Join(repo, "examples", "argocd"))
+	testpaths.CopyTree(t, filepath.Join(repoRoot(t), "examples", "argocd"), filepath.Join(repo, "examples", "argocd"))
 	app := filepath.Join(repo, "examples", "argocd", "app")
 	if mutate != nil {
 		mutate(app, bin)

@@ -3,6 +3,8 @@ package fnconfig
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -303,13 +305,8 @@ func scalarAt(n *yaml.RNode, name string) (string, bool) {
 
 func decodeConfigMap(n *yaml.RNode, s *Spec) []Problem {
 	data := n.GetDataMap()
-	keys := make([]string, 0, len(data))
-	for k := range data {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	var probs []Problem
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(data)) {
 		v := strings.TrimSpace(data[k])
 		field := "data." + k
 		switch k {

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -267,7 +269,7 @@ func (c *checker) object(v any, t reflect.Type, path, spath string, m mode) (any
 	fields := c.fieldsOf(t)
 	preserved := m.unknownDropped || contains(c.info.preserve, spath)
 	out := make(map[string]any, len(obj))
-	for _, k := range sortedKeys(obj) {
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
 		p := childPath(path, k)
 		ft, known := fields[k]
 		if !known {
@@ -314,7 +316,7 @@ func (c *checker) mapValue(v any, t reflect.Type, path, spath string, m mode) (a
 		}
 	}
 	out := make(map[string]any, len(obj))
-	for _, k := range sortedKeys(obj) {
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
 		if cv, keep := c.value(obj[k], t.Elem(), childPath(path, k), spath+"{}", m); keep {
 			out[k] = cv
 		}

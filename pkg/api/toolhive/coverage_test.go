@@ -2,7 +2,9 @@ package toolhive
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -73,7 +75,7 @@ func (w *schemaWalker) walk(s map[string]any, t reflect.Type, path string) {
 			return
 		}
 		fields := w.c.fieldsOf(t)
-		for _, name := range sortedKeys(props) {
+		for _, name := range slices.Sorted(maps.Keys(props)) {
 			ft, ok := fields[name]
 			if !ok {
 				w.fail("%s.%s: no Go field in %s", path, name, t)
@@ -212,7 +214,7 @@ func TestPreservePathsMatchSchema(t *testing.T) {
 				} else if p {
 					free = append(free, path)
 				}
-				for _, k := range sortedKeys(props) {
+				for _, k := range slices.Sorted(maps.Keys(props)) {
 					ps, _ := props[k].(map[string]any)
 					walk(ps, path+"."+k)
 				}

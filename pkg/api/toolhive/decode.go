@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	sigsjson "sigs.k8s.io/json"
@@ -182,13 +181,4 @@ func leftoverErrors(strictErrs []error, err error) []FieldError {
 
 func isStatusPath(p string) bool {
 	return p == "status" || strings.HasPrefix(p, "status.")
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

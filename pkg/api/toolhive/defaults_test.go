@@ -2,7 +2,9 @@ package toolhive
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -23,7 +25,7 @@ func crdDefaults(s map[string]any, path string, out map[string]any) {
 		out[path] = jsonScalar(d)
 	}
 	props, _ := s["properties"].(map[string]any)
-	for _, k := range sortedKeys(props) {
+	for _, k := range slices.Sorted(maps.Keys(props)) {
 		ps, _ := props[k].(map[string]any)
 		crdDefaults(ps, path+"."+k, out)
 	}
@@ -65,7 +67,7 @@ func TestDefaultsMatchCRD(t *testing.T) {
 				assert.False(t, dup, "duplicate default %s", d.Path)
 				got[d.Path] = d.Value
 			}
-			for _, p := range sortedKeys(want) {
+			for _, p := range slices.Sorted(maps.Keys(want)) {
 				v, ok := got[p]
 				if !ok {
 					t.Errorf("missing default %s = %#v", p, want[p])
@@ -75,7 +77,7 @@ func TestDefaultsMatchCRD(t *testing.T) {
 					t.Errorf("default %s = %#v (%T), CRD says %#v (%T)", p, v, v, want[p], want[p])
 				}
 			}
-			for _, p := range sortedKeys(got) {
+			for _, p := range slices.Sorted(maps.Keys(got)) {
 				if _, ok := want[p]; !ok {
 					t.Errorf("default %s is not in the CRD", p)
 				}
@@ -265,7 +267,7 @@ func TestApplyDefaults(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			got := ApplyDefaults(tc.kind, tc.in)
-			for _, p := range sortedKeys(tc.want) {
+			for _, p := range slices.Sorted(maps.Keys(tc.want)) {
 				v, ok := lookup(got, p)
 				if tc.want[p] == absent {
 					assert.False(t, ok, "%s: %s should be absent, got %#v", tc.reason, p, v)

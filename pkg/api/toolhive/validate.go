@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -74,24 +75,13 @@ func validateJWKSURL(raw string, insecure bool) error {
 // embeddedAuthServer type has rules of its own, checked where it is used.
 func (c *MCPExternalAuthConfig) Validate() error {
 	sp := c.Spec
-	if (sp.OBO == nil) == (sp.Type == "obo") {
-		return fmt.Errorf("obo configuration must be set if and only if type is 'obo'")
+	// The controller checks obo first, then the others in field order.
+	mismatched := sp.configMismatches()
+	if slices.Contains(mismatched, "obo") {
+		return oneOfError("obo")
 	}
-	for _, s := range []struct {
-		typ string
-		set bool
-	}{
-		{"tokenExchange", sp.TokenExchange != nil},
-		{"headerInjection", sp.HeaderInjection != nil},
-		{"bearerToken", sp.BearerToken != nil},
-		{"embeddedAuthServer", sp.EmbeddedAuthServer != nil},
-		{"awsSts", sp.AWSSts != nil},
-		{"upstreamInject", sp.UpstreamInject != nil},
-		{"xaa", sp.XAA != nil},
-	} {
-		if s.set != (sp.Type == s.typ) {
-			return fmt.Errorf("%s configuration must be set if and only if type is '%s'", s.typ, s.typ)
-		}
+	if len(mismatched) > 0 {
+		return oneOfError(mismatched[0])
 	}
 	switch sp.Type {
 	case "awsSts":
@@ -105,6 +95,30 @@ func (c *MCPExternalAuthConfig) Validate() error {
 		return fmt.Errorf("unsupported auth type: %s", sp.Type)
 	}
 	return nil
+}
+
+// configMismatches lists, in field order, the types whose sub-struct is set
+// without being the type, or missing although it is: the CRD's one-of rules.
+func (sp MCPExternalAuthConfigSpec) configMismatches() []string {
+	var out []string
+	for _, s := range []struct {
+		typ string
+		set bool
+	}{
+		{"tokenExchange", sp.TokenExchange != nil}, {"headerInjection", sp.HeaderInjection != nil},
+		{"bearerToken", sp.BearerToken != nil}, {"embeddedAuthServer", sp.EmbeddedAuthServer != nil},
+		{"awsSts", sp.AWSSts != nil}, {"upstreamInject", sp.UpstreamInject != nil},
+		{"obo", sp.OBO != nil}, {"xaa", sp.XAA != nil},
+	} {
+		if s.set != (sp.Type == s.typ) {
+			out = append(out, s.typ)
+		}
+	}
+	return out
+}
+
+func oneOfError(typ string) error {
+	return fmt.Errorf("%s configuration must be set if and only if type is '%s'", typ, typ)
 }
 
 func validateAWSSts(a *AWSStsConfig) error {
@@ -216,19 +230,8 @@ func admissionRules(obj Object) []FieldError {
 	}
 	switch o := obj.(type) {
 	case *MCPExternalAuthConfig:
-		sp := o.Spec
-		for _, s := range []struct {
-			typ string
-			set bool
-		}{
-			{"tokenExchange", sp.TokenExchange != nil}, {"headerInjection", sp.HeaderInjection != nil},
-			{"bearerToken", sp.BearerToken != nil}, {"embeddedAuthServer", sp.EmbeddedAuthServer != nil},
-			{"awsSts", sp.AWSSts != nil}, {"upstreamInject", sp.UpstreamInject != nil},
-			{"obo", sp.OBO != nil}, {"xaa", sp.XAA != nil},
-		} {
-			if s.set != (sp.Type == s.typ) {
-				bad("spec", fmt.Sprintf("%s configuration must be set if and only if type is '%s'", s.typ, s.typ))
-			}
+		for _, typ := range o.Spec.configMismatches() {
+			bad("spec", oneOfError(typ).Error())
 		}
 	case *MCPOIDCConfig:
 		sp := o.Spec

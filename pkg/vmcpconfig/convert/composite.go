@@ -235,7 +235,7 @@ func validateForEachStep(path string, i int, s *vmcpconfig.WorkflowStepConfig) s
 // invalidArgument returns the first string argument (in key order) that is
 // not a valid template. Non-string arguments are passed through untouched.
 func invalidArgument(args vmcpconfig.JSONMap) (string, error) {
-	for _, k := range sortedKeys(args) {
+	for _, k := range slices.Sorted(maps.Keys(args)) {
 		if s, ok := args[k].(string); ok {
 			if err := validateTemplate(s); err != nil {
 				return k, err
@@ -384,7 +384,7 @@ func stepRefsOfStep(s *vmcpconfig.WorkflowStepConfig) ([]stepFieldRef, error) {
 		}
 		refs = append(refs, r...)
 	}
-	for _, k := range sortedKeys(s.Arguments) {
+	for _, k := range slices.Sorted(maps.Keys(s.Arguments)) {
 		if v, ok := s.Arguments[k].(string); ok {
 			r, err := stepRefsOfTemplate(v)
 			if err != nil {
@@ -405,7 +405,7 @@ func stepRefsOfStep(s *vmcpconfig.WorkflowStepConfig) ([]stepFieldRef, error) {
 
 func stepRefsOfOutput(props map[string]vmcpconfig.OutputProperty) ([]stepFieldRef, error) {
 	var refs []stepFieldRef
-	for _, k := range sortedKeys(props) {
+	for _, k := range slices.Sorted(maps.Keys(props)) {
 		p := props[k]
 		if p.Value != "" {
 			r, err := stepRefsOfTemplate(p.Value)
@@ -487,25 +487,22 @@ func fieldRefs(n parse.Node, seen map[string]bool) {
 			seen["."+strings.Join(n.Field, ".")] = true
 		}
 	case *parse.IfNode:
-		fieldRefs(n.Pipe, seen)
-		fieldRefs(n.List, seen)
-		if n.ElseList != nil {
-			fieldRefs(n.ElseList, seen)
-		}
+		branchRefs(&n.BranchNode, seen)
 	case *parse.RangeNode:
-		fieldRefs(n.Pipe, seen)
-		fieldRefs(n.List, seen)
-		if n.ElseList != nil {
-			fieldRefs(n.ElseList, seen)
-		}
+		branchRefs(&n.BranchNode, seen)
 	case *parse.WithNode:
-		fieldRefs(n.Pipe, seen)
-		fieldRefs(n.List, seen)
-		if n.ElseList != nil {
-			fieldRefs(n.ElseList, seen)
-		}
+		branchRefs(&n.BranchNode, seen)
 	case *parse.TemplateNode:
 		fieldRefs(n.Pipe, seen)
+	}
+}
+
+// branchRefs walks what if, range and with share: the pipeline and both lists.
+func branchRefs(b *parse.BranchNode, seen map[string]bool) {
+	fieldRefs(b.Pipe, seen)
+	fieldRefs(b.List, seen)
+	if b.ElseList != nil {
+		fieldRefs(b.ElseList, seen)
 	}
 }
 

@@ -2,7 +2,8 @@ package convert
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
 	"github.com/vmcp-render/vmcp-render/pkg/resolve"
@@ -56,7 +57,7 @@ func (c *converter) convertedOutgoing() (*vmcpconfig.OutgoingAuthConfig, bool) {
 	}
 	// Sorted so the first failure reported is reproducible (upstream uses Go
 	// map order).
-	for _, k := range sortedKeys(o.Backends) {
+	for _, k := range slices.Sorted(maps.Keys(o.Backends)) {
 		st, msg, rule := c.backendStrategy(o.Backends[k], false)
 		if msg != "" {
 			c.fail(results.Finding{Field: "spec.outgoingAuth.backends." + k, Rule: rule,
@@ -129,7 +130,7 @@ func (c *converter) controllerOutgoing() (*vmcpconfig.OutgoingAuthConfig, map[st
 		out.Backends[w.Name] = st
 		ok[w.Name] = true
 	}
-	for _, k := range sortedKeys(backends) {
+	for _, k := range slices.Sorted(maps.Keys(backends)) {
 		st, msg, _ := c.backendStrategy(backends[k], true)
 		reason := "ConversionFailed"
 		if msg == "" {
@@ -324,13 +325,4 @@ func cloneStrings(s []string) []string {
 		return nil
 	}
 	return append([]string(nil), s...)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }

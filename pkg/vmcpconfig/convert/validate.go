@@ -2,6 +2,8 @@ package convert
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,7 +61,7 @@ func ValidateSpec(v *toolhive.VirtualMCPServer) []results.Finding {
 		default:
 			admission("spec.outgoingAuth.source", "outgoing-auth-source", "spec.outgoingAuth.source must be one of: discovered, inline", o.Source)
 		}
-		for _, k := range sortedKeys(o.Backends) {
+		for _, k := range slices.Sorted(maps.Keys(o.Backends)) {
 			b := o.Backends[k]
 			f := "spec.outgoingAuth.backends." + k
 			switch b.Type {
