@@ -99,6 +99,10 @@ steps:
 			reason: "local $ref into definitions resolves",
 			tool:   withParams(`{type: object, properties: {a: {$ref: "#/definitions/x"}, b: {$ref: "#"}}, definitions: {x: {type: string, minLength: 1.0}}}`),
 		},
+		"valid-schema-remote-ref": {
+			reason: "a $ref to another document is accepted unread: the operator would fetch it, an offline function never does",
+			tool:   withParams(`{type: object, properties: {a: {$ref: "https://schemas.example.com/a.json"}, b: {items: [{$ref: "file:///etc/b.json"}]}}}`),
+		},
 		"valid-empty-parameters": {
 			reason: "an empty parameters map is skipped",
 			tool:   withParams(`{}`),
