@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -11,11 +10,11 @@ import (
 	"github.com/spf13/cobra"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework/command"
-	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/vmcp-render/vmcp-render/pkg/api/fnconfig"
+	"github.com/vmcp-render/vmcp-render/pkg/input"
 	"github.com/vmcp-render/vmcp-render/pkg/results"
 	"github.com/vmcp-render/vmcp-render/pkg/transform"
 )
@@ -88,7 +87,7 @@ func runCLI(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 func newCommand(stdout, stderr io.Writer) *cobra.Command {
 	p := framework.ResourceListProcessorFunc(func(rl *framework.ResourceList) error {
-		return process(rl, stderr)
+		return process(rl, nil, stderr)
 	})
 	// Standalone mode is our own (see standalone), and so is stdin: execute
 	// is framework.Execute with a streaming writer (see stream.go).
@@ -110,8 +109,10 @@ func newCommand(stdout, stderr io.Writer) *cobra.Command {
 }
 
 // process is the only place that decides the exit code: error results make
-// it return an error (exit 1); warnings alone do not.
-func process(rl *framework.ResourceList, stderr io.Writer) error {
+// it return an error (exit 1); warnings alone do not. sources, when given,
+// say where each item came from (standalone mode), for the items that
+// cannot carry it in an annotation.
+func process(rl *framework.ResourceList, sources []results.Ref, stderr io.Writer) error {
 	spec, probs := fnconfig.Load(rl.FunctionConfig)
 	var rs framework.Results
 	if len(probs) > 0 {
@@ -124,7 +125,7 @@ func process(rl *framework.ResourceList, stderr io.Writer) error {
 		}
 	} else {
 		var out framework.Results
-		rl.Items, out = transform.Render(rl.Items, spec)
+		rl.Items, out = transform.RenderSources(rl.Items, sources, spec)
 		rs = append(rs, out...)
 	}
 	results.Sort(rs)
@@ -147,40 +148,57 @@ func standalone(stdin io.Reader, stdout, stderr io.Writer, args []string) error 
 		return err
 	}
 	rl := &framework.ResourceList{FunctionConfig: fc}
+	var sources []results.Ref
 	for _, name := range args[1:] {
 		var src io.Reader = stdin
 		if name != "-" {
-			b, err := os.ReadFile(name)
+			f, err := os.Open(name)
 			if err != nil {
 				return fmt.Errorf("reading input: %w", err)
 			}
-			src = bytes.NewReader(b)
+			defer f.Close()
+			src = f
 		}
-		items, err := (&kio.ByteReader{Reader: src, OmitReaderAnnotations: true}).Read()
+		b, err := io.ReadAll(src)
 		if err != nil {
 			return fmt.Errorf("reading %s: %w", name, err)
 		}
+		items, err := input.ReadStream(b)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
 		for i, n := range items {
-			for k, v := range map[string]string{kioutil.PathAnnotation: name, kioutil.IndexAnnotation: strconv.Itoa(i)} {
+			sources = append(sources, results.Ref{File: name, Index: i})
+			if input.Malformed(n) != nil {
+				continue
+			}
+			for _, k := range []string{kioutil.PathAnnotation, kioutil.IndexAnnotation} {
+				v := name
+				if k == kioutil.IndexAnnotation {
+					v = strconv.Itoa(i)
+				}
 				if err := n.PipeE(yaml.SetAnnotation(k, v)); err != nil {
-					return fmt.Errorf("reading %s: %w", name, err)
+					return fmt.Errorf("%s: document %d: cannot annotate it", name, i)
 				}
 			}
 		}
 		rl.Items = append(rl.Items, items...)
 	}
-	procErr := process(rl, stderr)
+	procErr := process(rl, sources, stderr)
 	var out []*yaml.RNode
+	bad := malformedItems(rl.Items)
 	for _, n := range rl.Items {
-		if n.GetAnnotations()[localConfig] == "true" {
-			continue
-		}
-		if err := clearOrchestratorAnnotations(n); err != nil {
-			return err
+		if !bad[n] {
+			if n.GetAnnotations()[localConfig] == "true" {
+				continue
+			}
+			if err := clearOrchestratorAnnotations(n); err != nil {
+				return err
+			}
 		}
 		out = append(out, n)
 	}
-	if err := (kio.ByteWriter{Writer: stdout}).Write(out); err != nil {
+	if err := writeStream(stdout, out, bad); err != nil {
 		return err
 	}
 	return procErr
@@ -193,14 +211,17 @@ func readFunctionConfig(name string) (*yaml.RNode, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the function config: %w", err)
 	}
-	nodes, err := (&kio.ByteReader{Reader: bytes.NewReader(b), OmitReaderAnnotations: true, DisableUnwrapping: true}).Read()
+	nodes, err := input.ReadDocuments(b)
 	if err != nil {
-		return nil, fmt.Errorf("reading the function config %s: %w", name, err)
+		return nil, fmt.Errorf("the function config %s: %w", name, err)
 	}
 	switch len(nodes) {
 	case 0:
 		return nil, nil
 	case 1:
+		if nodes[0].YNode().Kind != yaml.MappingNode {
+			return nil, fmt.Errorf("the function config %s is not an object (a YAML mapping)", name)
+		}
 		return nodes[0], nil
 	default:
 		return nil, fmt.Errorf("the function config %s holds %d documents; give exactly one (the input files come after it)", name, len(nodes))

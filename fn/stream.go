@@ -9,6 +9,8 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/vmcp-render/vmcp-render/pkg/input"
 )
 
 // execute is framework.Execute (read, process, reconcile the internal
@@ -18,41 +20,101 @@ import (
 // so that writer's time and memory grow with the output well beyond its size;
 // the generated objects make the output several times the input.
 func execute(p framework.ResourceListProcessor, in io.Reader, out io.Writer) error {
-	rw := &kio.ByteReadWriter{Reader: in, Writer: out, KeepReaderAnnotations: true}
-	rl := framework.ResourceList{}
-	var err error
-	if rl.Items, err = rw.Read(); err != nil {
-		return fmt.Errorf("failed to read ResourceList input: %w", err)
+	b, err := io.ReadAll(in)
+	if err != nil {
+		return fmt.Errorf("reading the input: %w", err)
 	}
-	rl.FunctionConfig = rw.FunctionConfig
-	nodeAnnos, err := kio.PreprocessResourcesForInternalAnnotationMigration(rl.Items)
+	// Our reader, not kyaml's: kyaml's quotes the node it fails on (a
+	// Secret, possibly) and fails the whole list for one bad item.
+	l, err := input.Read(b, input.Options{IndexAnnotations: true})
+	if err != nil {
+		return err
+	}
+	rl := framework.ResourceList{Items: l.Items, FunctionConfig: l.FunctionConfig}
+	// kyaml's annotation bookkeeping needs well-formed items; the others
+	// pass through untouched and get a malformed result from the processor.
+	bad := malformedItems(rl.Items)
+	nodeAnnos, err := kio.PreprocessResourcesForInternalAnnotationMigration(wellFormed(rl.Items, bad))
 	if err != nil {
 		return err
 	}
 	retErr := p.Process(&rl)
-	if err := kio.ReconcileInternalAnnotations(rl.Items, nodeAnnos); err != nil {
+	if err := kio.ReconcileInternalAnnotations(wellFormed(rl.Items, bad), nodeAnnos); err != nil {
 		return err
 	}
+	res := l.Results
 	if len(rl.Results) > 0 {
 		b, err := yaml.Marshal(rl.Results)
 		if err != nil {
 			return err
 		}
-		if rw.Results, err = yaml.Parse(string(b)); err != nil {
+		if res, err = yaml.Parse(string(b)); err != nil {
 			return err
 		}
 	}
-	if rw.WrappingKind == "" {
+	if l.Kind == "" {
 		// A plain YAML stream is written back as kyaml writes it.
-		if err := rw.Write(rl.Items); err != nil {
+		if err := writeStream(out, rl.Items, bad); err != nil {
 			return err
 		}
 		return retErr
 	}
-	if err := writeWrapped(out, rw.WrappingAPIVersion, rw.WrappingKind, rl.Items, rw.FunctionConfig, rw.Results); err != nil {
+	if err := writeWrapped(out, l.APIVersion, l.Kind, rl.Items, bad, l.FunctionConfig, res); err != nil {
 		return err
 	}
 	return retErr
+}
+
+// malformedItems returns the items that are not well-formed objects (the
+// check walks each item once; generated objects are well-formed).
+func malformedItems(items []*yaml.RNode) map[*yaml.RNode]bool {
+	bad := map[*yaml.RNode]bool{}
+	for _, n := range items {
+		if input.Malformed(n) != nil {
+			bad[n] = true
+		}
+	}
+	return bad
+}
+
+// wellFormed returns the items kyaml's accessors can handle.
+func wellFormed(items []*yaml.RNode, bad map[*yaml.RNode]bool) []*yaml.RNode {
+	if len(bad) == 0 {
+		return items
+	}
+	out := make([]*yaml.RNode, 0, len(items))
+	for _, n := range items {
+		if !bad[n] {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// writeStream writes items as a plain YAML stream, with kyaml's writer when
+// every item is well-formed (its output is the reference), else with the
+// same settings item by item, leaving malformed items as they came.
+func writeStream(w io.Writer, items []*yaml.RNode, bad map[*yaml.RNode]bool) error {
+	if len(bad) == 0 {
+		return kio.ByteWriter{Writer: w, KeepReaderAnnotations: true}.Write(items)
+	}
+	enc := yaml.NewEncoder(w)
+	enc.CompactSeqIndent()
+	for _, n := range items {
+		if !bad[n] {
+			if err := yaml.ClearEmptyAnnotations(n); err != nil {
+				return err
+			}
+		}
+		doc := n.YNode()
+		if doc.Kind != yaml.DocumentNode {
+			doc = &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{doc}}
+		}
+		if err := enc.Encode(doc); err != nil {
+			return err
+		}
+	}
+	return enc.Close()
 }
 
 // writeWrapped writes the same bytes as kio.ByteWriter with WrappingKind set
@@ -61,11 +123,15 @@ func execute(p framework.ResourceListProcessor, in io.Reader, out io.Writer) err
 // items: list (compact sequence indent, 2 spaces), so the pieces concatenate
 // into the document kyaml would have written. Items of the usual shape go
 // through blockWriter, the others through yaml.v3.
-func writeWrapped(w io.Writer, apiVersion, kind string, items []*yaml.RNode, fc, results *yaml.RNode) error {
+func writeWrapped(w io.Writer, apiVersion, kind string, items []*yaml.RNode, bad map[*yaml.RNode]bool, fc, results *yaml.RNode) error {
 	// kyaml drops empty metadata.annotations and metadata from a deep copy
 	// of every item before it writes anything; the items are not used after
-	// the write, so this does it in place and saves the copy.
+	// the write, so this does it in place and saves the copy. A malformed
+	// item is written as it came.
 	for _, n := range items {
+		if bad[n] {
+			continue
+		}
 		if err := yaml.ClearEmptyAnnotations(n); err != nil {
 			return err
 		}

@@ -162,7 +162,7 @@ func TestExecuteMatchesFramework(t *testing.T) {
 	inputs["benchmark fixture, 3 servers"] = benchfixture.ResourceList(3)
 
 	p := framework.ResourceListProcessorFunc(func(rl *framework.ResourceList) error {
-		return process(rl, io.Discard)
+		return process(rl, nil, io.Discard)
 	})
 	for name, in := range inputs {
 		t.Run(name, func(t *testing.T) {
@@ -182,7 +182,7 @@ func TestExecuteMatchesFramework(t *testing.T) {
 func BenchmarkExecute(b *testing.B) {
 	in := benchfixture.ResourceList(1000)
 	p := framework.ResourceListProcessorFunc(func(rl *framework.ResourceList) error {
-		return process(rl, io.Discard)
+		return process(rl, nil, io.Discard)
 	})
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
@@ -221,7 +221,7 @@ func TestBlockWriterMatchesYAML(t *testing.T) {
 	var err error
 	rl.Items, err = (&kio.ByteReader{Reader: bytes.NewReader(benchfixture.ResourceList(2))}).Read()
 	require.NoError(t, err)
-	require.NoError(t, process(rl, io.Discard))
+	require.NoError(t, process(rl, nil, io.Discard))
 	items = append(items, rl.Items...)
 
 	w := newBlockWriter()
@@ -270,7 +270,7 @@ func FuzzBlockWriter(f *testing.F) {
 // function does; BenchmarkWriteKyaml is kyaml's writer on the same items.
 func BenchmarkWrite(b *testing.B) {
 	benchmarkWrite(b, func(w io.Writer, rw *kio.ByteReadWriter, items []*yaml.RNode) error {
-		return writeWrapped(w, rw.WrappingAPIVersion, rw.WrappingKind, items, nil, nil)
+		return writeWrapped(w, rw.WrappingAPIVersion, rw.WrappingKind, items, nil, nil, nil)
 	})
 }
 
@@ -286,7 +286,7 @@ func benchmarkWrite(b *testing.B, write func(io.Writer, *kio.ByteReadWriter, []*
 	items, err := rw.Read()
 	require.NoError(b, err)
 	rl := &framework.ResourceList{Items: items}
-	require.NoError(b, process(rl, io.Discard))
+	require.NoError(b, process(rl, nil, io.Discard))
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := write(io.Discard, rw, rl.Items); err != nil {

@@ -10,8 +10,9 @@ import (
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
-	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/vmcp-render/vmcp-render/pkg/input"
 )
 
 // Severities, re-exported so callers need not import the framework.
@@ -27,26 +28,17 @@ type Ref struct {
 	// File and Index come from the orchestrator's path/index annotations.
 	File  string
 	Index int
+	// Item is the position in the input list (ResourceList items, or the
+	// documents of a stream) of an item that cannot be told by its identity
+	// (a malformed one); it becomes the result's "item" tag.
+	Item *int
 }
 
-// RefOf reads the identity and file annotations of an input item.
+// RefOf reads the identity and file annotations of an input item. It reads
+// what it can of a malformed item too, never failing.
 func RefOf(n *yaml.RNode) Ref {
-	r := Ref{APIVersion: n.GetApiVersion(), Kind: n.GetKind(), Namespace: n.GetNamespace(), Name: n.GetName()}
-	anns := n.GetAnnotations()
-	r.File = firstNonEmpty(anns[kioutil.PathAnnotation], anns[kioutil.LegacyPathAnnotation])
-	if idx := firstNonEmpty(anns[kioutil.IndexAnnotation], anns[kioutil.LegacyIndexAnnotation]); idx != "" {
-		r.Index, _ = strconv.Atoi(idx)
-	}
-	return r
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
+	o := input.Describe(n)
+	return Ref{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, File: o.File, Index: max(o.Index, 0)}
 }
 
 // Finding is one problem: what rule it breaks, where, and what to do.
@@ -88,6 +80,9 @@ func Result(ref Ref, f Finding) *framework.Result {
 	}
 	if f.Rule != "" {
 		r.Tags["rule"] = f.Rule
+	}
+	if ref.Item != nil {
+		r.Tags["item"] = strconv.Itoa(*ref.Item)
 	}
 	if f.ConditionType != "" {
 		r.Tags["conditionType"] = f.ConditionType

@@ -41,8 +41,8 @@ func readItems(tb testing.TB, in []byte) []*yaml.RNode {
 func decoded(tb testing.TB, items []*yaml.RNode) *pipeline {
 	tb.Helper()
 	p := &pipeline{spec: benchfixture.Spec(), ix: resolve.NewIndex()}
-	for _, n := range items {
-		p.decode(n)
+	for i, n := range items {
+		p.decode(i, n)
 	}
 	if len(p.servers) != benchServers || len(p.rs) != 0 {
 		tb.Fatalf("decoded %d servers with %d results, want %d and none", len(p.servers), len(p.rs), benchServers)

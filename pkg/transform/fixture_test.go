@@ -18,6 +18,7 @@ import (
 
 	"github.com/vmcp-render/vmcp-render/internal/testpaths"
 	"github.com/vmcp-render/vmcp-render/pkg/api/fnconfig"
+	"github.com/vmcp-render/vmcp-render/pkg/input"
 )
 
 // ns is the namespace of every fixture object.
@@ -95,7 +96,7 @@ func (f *fixture) add(docs string) { f.items = append(f.items, parseDocs(f.t, do
 // kindName is "Kind/name" of an item, or "" for a malformed one (kyaml's
 // accessors panic on those).
 func kindName(n *yaml.RNode) string {
-	if malformed(n) != "" {
+	if input.Malformed(n) != nil {
 		return ""
 	}
 	return n.GetKind() + "/" + n.GetName()
@@ -160,7 +161,7 @@ func (f *fixture) list() []*yaml.RNode {
 		items = append(append([]*yaml.RNode(nil), items...), parseDocs(f.t, companionDocs)...)
 	}
 	for i, n := range items {
-		if malformed(n) != "" {
+		if input.Malformed(n) != nil {
 			continue // kyaml cannot annotate it
 		}
 		require.NoError(f.t, n.PipeE(yaml.SetAnnotation(kioutil.PathAnnotation, fileOf(n))))

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -16,6 +17,7 @@ import (
 
 	"github.com/vmcp-render/vmcp-render/pkg/api/fnconfig"
 	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
+	"github.com/vmcp-render/vmcp-render/pkg/input"
 	"github.com/vmcp-render/vmcp-render/pkg/resolve"
 	"github.com/vmcp-render/vmcp-render/pkg/results"
 )
@@ -41,6 +43,15 @@ type pipeline struct {
 	rs      framework.Results
 	// consumed lists the items that local-config marking applies to.
 	consumed []*yaml.RNode
+	// sources: see RenderSources.
+	sources []results.Ref
+	// items are the input items; inputs indexes them by identity (the
+	// first of each), to find what a generated object would replace.
+	items  []*yaml.RNode
+	inputs map[string]int
+	// nested indexes the objects inside v1 List items, by identity, to
+	// where they are; a generated object never replaces one.
+	nested map[string]string
 }
 
 func (p *pipeline) report(ref results.Ref, f results.Finding) {
@@ -50,9 +61,21 @@ func (p *pipeline) report(ref results.Ref, f results.Finding) {
 // Render returns the items with the generated objects merged in, and the
 // results. Items it does not own are returned untouched and in order.
 func Render(items []*yaml.RNode, spec fnconfig.Spec) ([]*yaml.RNode, framework.Results) {
-	p := &pipeline{spec: spec, ix: resolve.NewIndex()}
-	for _, n := range items {
-		p.decode(n)
+	return RenderSources(items, nil, spec)
+}
+
+// RenderSources is Render with the file and index each item was read from,
+// for the items whose annotations cannot say it (a malformed item); nil
+// when the items carry the orchestrator's annotations.
+func RenderSources(items []*yaml.RNode, sources []results.Ref, spec fnconfig.Spec) ([]*yaml.RNode, framework.Results) {
+	p := &pipeline{spec: spec, ix: resolve.NewIndex(), sources: sources, items: items, inputs: map[string]int{}, nested: map[string]string{}}
+	for i, n := range items {
+		p.decode(i, n)
+		if id := identity(n); id != "" {
+			if _, seen := p.inputs[id]; !seen {
+				p.inputs[id] = i
+			}
+		}
 	}
 	if len(p.servers) == 0 && !mentions(p.rs, toolhive.KindVirtualMCPServer) {
 		p.report(results.Ref{}, results.Finding{Severity: results.Info, Rule: "no-virtualmcpserver",
@@ -85,8 +108,9 @@ func mentions(rs framework.Results, kind string) bool {
 }
 
 // merge replaces items that have the identity of a generated object (a
-// previous run's output) in place and appends the rest, so that running the
-// function on its own output changes nothing.
+// previous run's output: render has refused any other, see conflicts) in
+// place and appends the rest, so that running the function on its own
+// output changes nothing.
 func merge(items, generated []*yaml.RNode) []*yaml.RNode {
 	pos := map[string]int{}
 	for i, n := range items {
@@ -111,42 +135,8 @@ func merge(items, generated []*yaml.RNode) []*yaml.RNode {
 	return out
 }
 
-// malformed says why an item does not have the shape kyaml's object
-// accessors need (a mapping, with mappings under metadata, its labels and
-// annotations, and a Secret's or ConfigMap's data), or "".
-func malformed(n *yaml.RNode) string {
-	isMap := func(y *yaml.Node) bool { return y != nil && y.Kind == yaml.MappingNode }
-	if n == nil || !isMap(n.YNode()) {
-		return "it is not a YAML mapping"
-	}
-	field := func(m *yaml.Node, name string) *yaml.Node {
-		for i := 0; i+1 < len(m.Content); i += 2 {
-			if m.Content[i].Value == name {
-				return m.Content[i+1]
-			}
-		}
-		return nil
-	}
-	notMap := func(m *yaml.Node, path string, names ...string) string {
-		for _, name := range names {
-			if v := field(m, name); v != nil && v.Tag != "!!null" && !isMap(v) {
-				return path + name + " is not a mapping"
-			}
-		}
-		return ""
-	}
-	root := n.YNode()
-	if msg := notMap(root, "", "metadata", "data", "binaryData", "stringData"); msg != "" {
-		return msg
-	}
-	if md := field(root, "metadata"); isMap(md) {
-		return notMap(md, "metadata.", "labels", "annotations")
-	}
-	return ""
-}
-
 func identity(n *yaml.RNode) string {
-	if malformed(n) != "" {
+	if input.Malformed(n) != nil {
 		return ""
 	}
 	gv := n.GetApiVersion()
@@ -156,23 +146,63 @@ func identity(n *yaml.RNode) string {
 	} else {
 		group = ""
 	}
-	return group + "|" + n.GetKind() + "|" + n.GetNamespace() + "|" + n.GetName()
+	return group + "|" + n.GetKind() + "|" + namespaceOf(n) + "|" + n.GetName()
 }
 
-// decode indexes one input item, reporting every decoding problem.
-func (p *pipeline) decode(n *yaml.RNode) {
-	if msg := malformed(n); msg != "" {
-		// kyaml's accessors assume these shapes and panic on anything else.
-		p.report(results.Ref{}, results.Finding{Severity: results.Error, Rule: "malformed",
-			Message: "an input item is not a well-formed Kubernetes object: " + msg + "; fix its YAML (indentation, a stray '-')"})
+// decode indexes the input item at position i, reporting every decoding
+// problem.
+func (p *pipeline) decode(i int, n *yaml.RNode) {
+	if prob := input.Malformed(n); prob != nil {
+		// kyaml's accessors assume a well-formed object and panic or quote
+		// the node otherwise: only what Describe reads safely is used.
+		p.malformed(i, n, prob, "")
 		return
 	}
-	apiVersion, kind := n.GetApiVersion(), n.GetKind()
 	ref := results.RefOf(n)
+	if n.GetApiVersion() == "v1" && n.GetKind() == "List" {
+		p.decodeList(i, n, ref)
+		return
+	}
+	p.decodeObject(n, ref)
+}
+
+// decodeList reads the objects of a v1 List item as if they were items, as
+// kubectl apply and kustomize do; results about them name the List's file.
+// The List itself passes through as it came.
+func (p *pipeline) decodeList(i int, list *yaml.RNode, listRef results.Ref) {
+	entries, err := list.Pipe(yaml.Lookup("items"))
+	if err != nil || entries == nil || entries.YNode().Kind != yaml.SequenceNode {
+		return
+	}
+	for j, e := range entries.YNode().Content {
+		n := yaml.NewRNode(e)
+		label := fmt.Sprintf("items[%d] of List %s", j, listRef.Name)
+		if prob := input.Malformed(n); prob != nil {
+			p.malformed(i, n, prob, label)
+			continue
+		}
+		if n.GetApiVersion() == "v1" && n.GetKind() == "List" {
+			continue // Lists do not nest
+		}
+		ref := results.RefOf(n)
+		ref.File, ref.Index = listRef.File, listRef.Index
+		if id := identity(n); id != "" {
+			if _, seen := p.nested[id]; !seen {
+				p.nested[id] = label
+			}
+		}
+		p.decodeObject(n, ref)
+	}
+}
+
+// decodeObject indexes one well-formed object.
+func (p *pipeline) decodeObject(n *yaml.RNode, ref results.Ref) {
+	apiVersion, kind := n.GetApiVersion(), n.GetKind()
 	ns := n.GetNamespace()
 	if ns == "" {
 		ns = defaultNamespace
 	}
+	metaInvalid := p.checkMetadata(n, ref)
 	switch {
 	case apiVersion == "v1" && kind == "Secret":
 		if d, dup := p.ix.Secret(ns, n.GetName()); dup {
@@ -188,16 +218,8 @@ func (p *pipeline) decode(n *yaml.RNode) {
 		}
 		p.ix.AddConfigMap(ns, n.GetName(), &resolve.Data{Ref: ref, Values: bytesMap(n.GetDataMap()), Binary: p.binaryData(n, ref)})
 		return
-	case !toolhive.IsToolHive(apiVersion):
-		return
-	}
-	known := false
-	for _, k := range toolhive.Kinds() {
-		if k == kind {
-			known = true
-		}
-	}
-	if !known {
+	case !toolhive.IsToolHive(apiVersion) || !slices.Contains(toolhive.Kinds(), kind):
+		p.nearMiss(n, ref)
 		return
 	}
 	m, err := n.Map()
@@ -212,7 +234,7 @@ func (p *pipeline) decode(n *yaml.RNode) {
 		return
 	}
 	ferrs = append(ferrs, missingRequired(kind, m)...)
-	invalid := false
+	invalid := metaInvalid
 	for _, fe := range ferrs {
 		sev, rule := results.Error, "schema"
 		msg := fe.Message
@@ -250,12 +272,7 @@ func (p *pipeline) decode(n *yaml.RNode) {
 	e := &resolve.Entry{Obj: obj, Ref: ref, Invalid: invalid}
 	if dup := p.ix.Add(kind, e); dup != nil {
 		// Which copy is meant is ambiguous: fail closed, use neither.
-		dup.Invalid = true
-		for _, s := range p.servers {
-			if s.vmcp == dup.Obj {
-				s.invalid = true
-			}
-		}
+		p.invalidate(dup)
 		p.report(ref, results.Finding{Severity: results.Error, Rule: "duplicate-object", Field: "metadata.name", CurrentValue: obj.GetName(),
 			Message: fmt.Sprintf("%s %s/%s appears twice in the input (first in %s); neither copy is used until one is removed or renamed", kind, ns, obj.GetName(), where(dup.Ref))})
 		return
@@ -268,6 +285,60 @@ func (p *pipeline) decode(n *yaml.RNode) {
 				Message:       "VirtualMCPServer has no metadata.namespace; it is rendered for namespace default (VMCP_NAMESPACE, resource URL, key prefixes); set the namespace (for example with kustomize namespace:) so the output matches where it is applied"})
 		}
 		p.servers = append(p.servers, s)
+	}
+}
+
+// malformed reports an item that is not a well-formed object. Whatever of
+// its identity can be read names it; a ToolHive object is indexed as invalid
+// so that what refers to it fails closed instead of finding nothing.
+//
+// label names an object inside a List item ("items[2] of List x").
+func (p *pipeline) malformed(i int, n *yaml.RNode, prob *input.Problem, label string) {
+	o := input.Describe(n)
+	ref := results.Ref{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, File: o.File, Index: max(o.Index, 0), Item: &i}
+	if i < len(p.sources) && p.sources[i].File != "" {
+		ref.File, ref.Index = p.sources[i].File, p.sources[i].Index
+	}
+	what := fmt.Sprintf("items[%d]", i)
+	if ref.File != "" {
+		what = fmt.Sprintf("document %d of %s", ref.Index, ref.File)
+	}
+	if label != "" {
+		what = label + ", " + what
+	}
+	if ref.Kind != "" && ref.Name != "" {
+		what = fmt.Sprintf("%s %s (%s)", ref.Kind, ref.Name, what)
+	}
+	at := ""
+	if prob.Line > 0 {
+		at = fmt.Sprintf(" (line %d)", prob.Line)
+	}
+	p.report(ref, results.Finding{Severity: results.Error, Rule: "malformed", Field: prob.Field,
+		Message: fmt.Sprintf("%s is not a well-formed Kubernetes object: %s%s", what, prob.Msg, at)})
+	if !toolhive.IsToolHive(o.APIVersion) || o.Name == "" || !slices.Contains(toolhive.Kinds(), o.Kind) {
+		return
+	}
+	stub, _, err := toolhive.Decode(o.Kind, map[string]any{"metadata": map[string]any{"name": o.Name}})
+	if err != nil {
+		return
+	}
+	ns := o.Namespace
+	if ns == "" {
+		ns = defaultNamespace
+	}
+	stub.SetNamespace(ns)
+	if dup := p.ix.Add(o.Kind, &resolve.Entry{Obj: stub, Ref: ref, Invalid: true}); dup != nil {
+		p.invalidate(dup)
+	}
+}
+
+// invalidate marks an indexed object unusable, and its server if it is one.
+func (p *pipeline) invalidate(e *resolve.Entry) {
+	e.Invalid = true
+	for _, s := range p.servers {
+		if s.vmcp == e.Obj {
+			s.invalid = true
+		}
 	}
 }
 

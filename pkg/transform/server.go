@@ -218,7 +218,6 @@ func (p *pipeline) render(s *server) []*yaml.RNode {
 	if hs := p.hmacSecret(rs, &f); hs != nil {
 		all = append(all, hs)
 	}
-	p.consumed = append(p.consumed, s.node)
 	nodes := make([]*yaml.RNode, 0, len(all))
 	file := generatedPath(s)
 	for i, o := range all {
@@ -231,6 +230,12 @@ func (p *pipeline) render(s *server) []*yaml.RNode {
 		_ = n.PipeE(yaml.SetAnnotation(kioutil.IndexAnnotation, strconv.Itoa(i)))
 		nodes = append(nodes, n)
 	}
+	if cs := p.conflicts(s, nodes); len(cs) > 0 {
+		f.add(cs...)
+		f.add(notRendered(v.Name))
+		return nil
+	}
+	p.consumed = append(p.consumed, s.node)
 	return nodes
 }
 

@@ -127,3 +127,34 @@ func buildService(p Params) *corev1.Service {
 		},
 	}
 }
+
+// RoleRules lists the rule sets the operator's Role can hold, one per
+// outgoing source; a Role with other rules was not created by it.
+func RoleRules() [][]rbacv1.PolicyRule {
+	return [][]rbacv1.PolicyRule{roleRules("inline"), roleRules("discovered")}
+}
+
+// HasOperatorLabels reports whether labels are those the operator sets on
+// the object of kind it creates for server name: the ConfigMap, the
+// Deployment and Service, the HMAC Secret. The ServiceAccount, Role and
+// RoleBinding carry none (only an owner reference, which offline objects
+// lack).
+func HasOperatorLabels(kind, name string, labels map[string]string) bool {
+	var want map[string]string
+	switch kind {
+	case "ConfigMap":
+		want = buildConfigMap(Params{Name: name}).Labels
+	case "Deployment", "Service":
+		want = podLabels(name)
+	case "Secret":
+		want = map[string]string{"app.kubernetes.io/instance": name, "app.kubernetes.io/managed-by": "toolhive-operator", "app.kubernetes.io/component": "session-security"}
+	default:
+		return false
+	}
+	for k, v := range want {
+		if labels[k] != v {
+			return false
+		}
+	}
+	return true
+}

@@ -13,6 +13,8 @@ import (
 	"k8s.io/kube-openapi/pkg/validation/spec"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/vmcp-render/vmcp-render/pkg/input"
 )
 
 // Problem is a function config error at a field path.
@@ -32,6 +34,12 @@ func Load(n *yaml.RNode) (Spec, []Problem) {
 	if n == nil || n.IsNilOrEmpty() {
 		s.Default()
 		return s, nil
+	}
+	if prob := input.Malformed(n); prob != nil {
+		// kyaml's accessors would ignore a value of the wrong type (a list
+		// where a ConfigMap holds strings) or fail on it.
+		s.Default()
+		return s, []Problem{{Field: prob.Field, Message: "the function config is not a well-formed object: " + prob.Msg}}
 	}
 	var probs []Problem
 	switch n.GetKind() {

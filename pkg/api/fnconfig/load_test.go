@@ -193,9 +193,19 @@ spec:
 			probs:  []problem{{field: "spec.mode", contains: "must be of type string"}},
 		},
 		"DuplicateKeys": {
-			reason: "a config the schema validator cannot read (duplicate keys) is a problem, not a panic",
+			reason: "a key given twice is ambiguous: a problem at that key, not a panic nor one of the two silently",
 			config: typedHeader + "spec: {mode: render, mode: validate}\n",
-			probs:  []problem{{field: "", contains: "cannot be decoded"}},
+			probs:  []problem{{field: "spec.mode", contains: "appears twice"}},
+		},
+		"ConfigMapListValue": {
+			reason: "a ConfigMap value of the wrong type (a list) is a problem, not ignored (kyaml's accessors read it as empty)",
+			config: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fn}\ndata:\n  defaultImagePullSecrets: [a, b]\n",
+			probs:  []problem{{field: "data.defaultImagePullSecrets", contains: "is a list, not a string"}},
+		},
+		"ConfigMapNumberValue": {
+			reason: "a ConfigMap value that is a YAML number or boolean is refused by the API server; quoting it is the fix",
+			config: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fn}\ndata:\n  markConsumedLocalConfig: true\n",
+			probs:  []problem{{field: "data.markConsumedLocalConfig", contains: "quote it"}},
 		},
 		"WrongAPIVersion": {
 			reason: "a VMCPRender of another version is refused, not guessed",
