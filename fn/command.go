@@ -198,7 +198,7 @@ func standalone(stdin io.Reader, stdout, stderr io.Writer, args []string) error 
 		}
 		out = append(out, n)
 	}
-	if err := writeStream(stdout, out, bad); err != nil {
+	if err := writeStream(stdout, out); err != nil {
 		return err
 	}
 	return procErr

@@ -254,7 +254,7 @@ func TestResourceListMode(t *testing.T) {
 			reason: "unparseable input is an error with a message, not a silent exit 1",
 			stdin:  "items: [",
 			code:   1,
-			stderr: "vmcp-render: failed to read ResourceList input",
+			stderr: "vmcp-render: cannot read the input: line 1: not valid YAML",
 		},
 	}
 	for name, tc := range cases {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio"
@@ -54,12 +55,12 @@ func execute(p framework.ResourceListProcessor, in io.Reader, out io.Writer) err
 	}
 	if l.Kind == "" {
 		// A plain YAML stream is written back as kyaml writes it.
-		if err := writeStream(out, rl.Items, bad); err != nil {
+		if err := writeStream(out, rl.Items); err != nil {
 			return err
 		}
 		return retErr
 	}
-	if err := writeWrapped(out, l.APIVersion, l.Kind, rl.Items, bad, l.FunctionConfig, res); err != nil {
+	if err := writeWrapped(out, l.APIVersion, l.Kind, rl.Items, l.FunctionConfig, res); err != nil {
 		return err
 	}
 	return retErr
@@ -92,16 +93,16 @@ func wellFormed(items []*yaml.RNode, bad map[*yaml.RNode]bool) []*yaml.RNode {
 }
 
 // writeStream writes items as a plain YAML stream, with kyaml's writer when
-// every item is well-formed (its output is the reference), else with the
-// same settings item by item, leaving malformed items as they came.
-func writeStream(w io.Writer, items []*yaml.RNode, bad map[*yaml.RNode]bool) error {
-	if len(bad) == 0 {
+// it can handle every item (its output is the reference), else with the
+// same settings item by item, leaving the others as they came.
+func writeStream(w io.Writer, items []*yaml.RNode) error {
+	if !slices.ContainsFunc(items, func(n *yaml.RNode) bool { return !input.Annotatable(n) }) {
 		return kio.ByteWriter{Writer: w, KeepReaderAnnotations: true}.Write(items)
 	}
 	enc := yaml.NewEncoder(w)
 	enc.CompactSeqIndent()
 	for _, n := range items {
-		if !bad[n] {
+		if input.Annotatable(n) {
 			if err := yaml.ClearEmptyAnnotations(n); err != nil {
 				return err
 			}
@@ -123,13 +124,13 @@ func writeStream(w io.Writer, items []*yaml.RNode, bad map[*yaml.RNode]bool) err
 // items: list (compact sequence indent, 2 spaces), so the pieces concatenate
 // into the document kyaml would have written. Items of the usual shape go
 // through blockWriter, the others through yaml.v3.
-func writeWrapped(w io.Writer, apiVersion, kind string, items []*yaml.RNode, bad map[*yaml.RNode]bool, fc, results *yaml.RNode) error {
+func writeWrapped(w io.Writer, apiVersion, kind string, items []*yaml.RNode, fc, results *yaml.RNode) error {
 	// kyaml drops empty metadata.annotations and metadata from a deep copy
 	// of every item before it writes anything; the items are not used after
-	// the write, so this does it in place and saves the copy. A malformed
-	// item is written as it came.
+	// the write, so this does it in place and saves the copy. An item
+	// whose annotations kyaml cannot edit is written as it came.
 	for _, n := range items {
-		if bad[n] {
+		if !input.Annotatable(n) {
 			continue
 		}
 		if err := yaml.ClearEmptyAnnotations(n); err != nil {

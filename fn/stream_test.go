@@ -270,7 +270,7 @@ func FuzzBlockWriter(f *testing.F) {
 // function does; BenchmarkWriteKyaml is kyaml's writer on the same items.
 func BenchmarkWrite(b *testing.B) {
 	benchmarkWrite(b, func(w io.Writer, rw *kio.ByteReadWriter, items []*yaml.RNode) error {
-		return writeWrapped(w, rw.WrappingAPIVersion, rw.WrappingKind, items, nil, nil, nil)
+		return writeWrapped(w, rw.WrappingAPIVersion, rw.WrappingKind, items, nil, nil)
 	})
 }
 

@@ -81,6 +81,25 @@ func Malformed(n *yaml.RNode) *Problem {
 	return nil
 }
 
+// Annotatable reports whether kyaml can edit n's annotations: a mapping
+// whose metadata and metadata.annotations are mappings or absent. A
+// malformed item may still be (its problem lies elsewhere).
+func Annotatable(n *yaml.RNode) bool {
+	if n == nil || n.YNode() == nil {
+		return false
+	}
+	r := root(n.YNode())
+	if r.Kind != yaml.MappingNode {
+		return false
+	}
+	md := field(r, "metadata")
+	if isNull(md) {
+		return true
+	}
+	anns := field(md, "annotations")
+	return md.Kind == yaml.MappingNode && (isNull(anns) || anns.Kind == yaml.MappingNode)
+}
+
 // stringMap checks that m[key], when present, is a mapping of scalars;
 // strict: of strings (a Secret's or ConfigMap's values, which the API server
 // decodes into strings or bytes and refuses as numbers or booleans).

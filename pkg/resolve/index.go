@@ -18,6 +18,10 @@ type Entry struct {
 	// Invalid marks an object that failed to decode; references to it are
 	// reported instead of silently using a half-decoded object.
 	Invalid bool
+	// Malformed marks a stand-in for an item that is not a well-formed
+	// object: the API server would refuse it, so the operator would find
+	// nothing where it is referenced.
+	Malformed bool
 }
 
 // Data is the content of a Secret or ConfigMap. Values are decoded bytes; for

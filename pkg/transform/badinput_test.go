@@ -18,12 +18,14 @@ import (
 // want is one result a case must produce.
 type want struct {
 	sev framework.Severity
-	// kind and name are the resourceRef; an empty kind means no resourceRef.
+	// kind and name are the resourceRef; both empty means no resourceRef.
 	kind, name string
 	field      string
 	rule       string
 	// msg is a distinctive part of the message.
 	msg string
+	// item, when set, is the "item" tag: the position of a malformed item.
+	item string
 }
 
 func errOn(field, rule, msg string) want {
@@ -304,7 +306,7 @@ func badCases() []badCase {
 				require.NoError(f.t, err)
 				f.items = append(f.items, n)
 			},
-			want:     []want{{sev: results.Error, rule: "malformed", msg: "it is not a YAML mapping"}},
+			want:     []want{{sev: results.Error, rule: "malformed", msg: "the item is a list, not an object", item: "2"}},
 			rendered: true,
 		},
 		{
@@ -313,7 +315,7 @@ func badCases() []badCase {
 			edit: func(f *fixture) {
 				f.add("apiVersion: v1\nkind: ConfigMap\nmetadata:\n- name: x\n")
 			},
-			want:     []want{{sev: results.Error, rule: "malformed", msg: "metadata is not a mapping"}},
+			want:     []want{{sev: results.Error, kind: "ConfigMap", field: "metadata", rule: "malformed", msg: "metadata is a list, not a mapping", item: "2"}},
 			rendered: true,
 		},
 		{
@@ -1576,7 +1578,7 @@ func badCases() []badCase {
 // must produce, that nothing is rendered for the broken server (fail
 // closed), and the properties every render must have.
 func TestBadInputs(t *testing.T) {
-	cases := badCases()
+	cases := append(badCases(), hostileCases()...)
 	require.GreaterOrEqual(t, len(cases), 60)
 	seen := map[string]bool{}
 	for _, tc := range cases {
@@ -1608,7 +1610,10 @@ func matches(r *framework.Result, w want) bool {
 	if r.Severity != w.sev || r.Tags["rule"] != w.rule || !strings.Contains(r.Message, w.msg) {
 		return false
 	}
-	if w.kind == "" {
+	if w.item != "" && r.Tags["item"] != w.item {
+		return false
+	}
+	if w.kind == "" && w.name == "" {
 		if r.ResourceRef != nil {
 			return false
 		}
@@ -1806,7 +1811,9 @@ func runBadCase(t *testing.T, tc badCase) {
 		}
 		assert.True(t, expected(r, tc.want), "%s\nunexpected error result: %s", tc.reason, results.Line(r))
 	}
-	assert.Equal(t, tc.rendered, renderedServer(out, "vmcp"), "%s: rendered", tc.reason)
+	// Generated objects follow the input items (the fixtures hold no
+	// earlier output), and an input item may be named like one.
+	assert.Equal(t, tc.rendered, renderedServer(out[len(items):], "vmcp"), "%s: rendered", tc.reason)
 	checkProperties(t, items, out, rs, spec)
 }
 

@@ -327,7 +327,7 @@ func (p *pipeline) malformed(i int, n *yaml.RNode, prob *input.Problem, label st
 		ns = defaultNamespace
 	}
 	stub.SetNamespace(ns)
-	if dup := p.ix.Add(o.Kind, &resolve.Entry{Obj: stub, Ref: ref, Invalid: true}); dup != nil {
+	if dup := p.ix.Add(o.Kind, &resolve.Entry{Obj: stub, Ref: ref, Invalid: true, Malformed: true}); dup != nil {
 		p.invalidate(dup)
 	}
 }

@@ -277,10 +277,18 @@ func (p *pipeline) checkGroup(rs *resolve.Server) []results.Finding {
 	if g == "" {
 		return nil
 	}
-	if _, ok := rs.Object(toolhive.KindMCPGroup, g); !ok {
+	e, ok := rs.Object(toolhive.KindMCPGroup, g)
+	if !ok {
 		return []results.Finding{{Field: "spec.groupRef.name", CurrentValue: g, Rule: "group-not-found",
 			ConditionType: "GroupRefValidated", Reason: "GroupRefNotFound",
 			Message: fmt.Sprintf("Referenced MCPGroup %s not found; add the MCPGroup to the input or fix spec.groupRef.name", g) + rs.WrongKindHint(toolhive.KindMCPGroup, g)}}
+	}
+	if e.Malformed {
+		// The API server would refuse the group, so the operator would
+		// not find it.
+		return []results.Finding{{Field: "spec.groupRef.name", CurrentValue: g, Rule: "group-not-found",
+			ConditionType: "GroupRefValidated", Reason: "GroupRefNotFound",
+			Message: fmt.Sprintf("Referenced MCPGroup %s is in the input but is not a well-formed object (see the error reported for it); the API server would refuse it and the operator would not find it", g)}}
 	}
 	return nil
 }
