@@ -73,7 +73,8 @@ const example = `  # kustomize: list the function under transformers: (exec runt
 func runCLI(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cmd := newCommand(stdout, stderr)
 	cmd.SetIn(stdin)
-	cmd.SetArgs(args)
+	// Never nil: cobra would read os.Args instead.
+	cmd.SetArgs(append([]string{}, args...))
 	err := cmd.Execute()
 	if err == nil {
 		return 0

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -163,9 +164,9 @@ func documents(b []byte) ([]*yaml.Node, error) {
 }
 
 // syntaxError turns a yaml.v3 parse error ("yaml: line 3: did not find
-// expected key") into an Error. The parser's messages are fixed texts;
-// anything after a quote is dropped all the same, in case a future message
-// quotes the input.
+// expected ',' or ']'") into an Error. The parser's messages are fixed
+// texts that quote single tokens at most; a longer quoted part is dropped
+// all the same, in case a future message quotes the input.
 func syntaxError(err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line := 0
@@ -176,8 +177,19 @@ func syntaxError(err error) error {
 			}
 		}
 	}
-	return &Error{Line: line, Msg: "not valid YAML: " + sanitize(errors.New(msg))}
+	msg, _, _ = strings.Cut(msg, "\n")
+	msg = quoted.ReplaceAllStringFunc(msg, func(q string) string {
+		if len(q) <= 5 && q[0] == '\'' && q[len(q)-1] == '\'' {
+			return q // a token: "did not find expected ',' or ']'"
+		}
+		return "..." // content: "unknown anchor '<name>' referenced"
+	})
+	return &Error{Line: line, Msg: "not valid YAML: " + msg}
 }
+
+// quoted is a quoted part of a message, shortest first so that tokens
+// pair up.
+var quoted = regexp.MustCompile("'[^']{0,3}'|'[^']*'?|\"[^\"]*\"?|`[^`]*`?")
 
 // sanitize keeps an error's text up to the first quote or newline: kyaml and
 // yaml.v3 append the node they failed on ("node contents: ..."), and any of

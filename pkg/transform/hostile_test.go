@@ -60,16 +60,20 @@ func hostileCases() []badCase {
 			rendered: true,
 		},
 		{
-			name:     "hostile-annotations-list",
-			reason:   "metadata.annotations as a list: malformed at metadata.annotations, named by kind and name",
-			edit:     func(f *fixture) { f.addRaw("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\n  annotations: [a, b]\n") },
+			name:   "hostile-annotations-list",
+			reason: "metadata.annotations as a list: malformed at metadata.annotations, named by kind and name",
+			edit: func(f *fixture) {
+				f.addRaw("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\n  annotations: [a, b]\n")
+			},
 			want:     []want{malformedOn("ConfigMap", "notes", "metadata.annotations", "metadata.annotations is a list, not a mapping", "2")},
 			rendered: true,
 		},
 		{
-			name:     "hostile-label-value-mapping",
-			reason:   "a label value that is a mapping: the API server refuses it, kyaml reads it as empty",
-			edit:     func(f *fixture) { f.addRaw("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\n  labels: {team: {name: a}}\n") },
+			name:   "hostile-label-value-mapping",
+			reason: "a label value that is a mapping: the API server refuses it, kyaml reads it as empty",
+			edit: func(f *fixture) {
+				f.addRaw("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\n  labels: {team: {name: a}}\n")
+			},
 			want:     []want{malformedOn("ConfigMap", "notes", "metadata.labels.team", "the value of metadata.labels.team is a mapping", "2")},
 			rendered: true,
 		},
@@ -104,9 +108,11 @@ func hostileCases() []badCase {
 			rendered: true,
 		},
 		{
-			name:     "hostile-kind-list",
-			reason:   "kind: [VirtualMCPServer] is not a kind: malformed at kind",
-			edit:     func(f *fixture) { f.addRaw("apiVersion: toolhive.stacklok.dev/v1beta1\nkind: [VirtualMCPServer]\nmetadata: {name: x}\n") },
+			name:   "hostile-kind-list",
+			reason: "kind: [VirtualMCPServer] is not a kind: malformed at kind",
+			edit: func(f *fixture) {
+				f.addRaw("apiVersion: toolhive.stacklok.dev/v1beta1\nkind: [VirtualMCPServer]\nmetadata: {name: x}\n")
+			},
 			want:     []want{{sev: results.Error, name: "x", field: "kind", rule: "malformed", msg: "kind is a list, not a string", item: "2"}},
 			rendered: true,
 		},
@@ -238,9 +244,11 @@ func hostileCases() []badCase {
 
 		// --- Near misses (point 6) --------------------------------------
 		{
-			name:     "hostile-near-miss-version",
-			reason:   "toolhive.stacklok.dev/v1beta is not served: a warning naming the version to use, not silence",
-			edit:     func(f *fixture) { f.add(strings.Replace(doc("MCPOIDCConfig", "typo", "type: kubernetesServiceAccount"), "/v1beta1", "/v1beta", 1)) },
+			name:   "hostile-near-miss-version",
+			reason: "toolhive.stacklok.dev/v1beta is not served: a warning naming the version to use, not silence",
+			edit: func(f *fixture) {
+				f.add(strings.Replace(doc("MCPOIDCConfig", "typo", "type: kubernetesServiceAccount"), "/v1beta1", "/v1beta", 1))
+			},
 			want:     []want{{sev: results.Warning, kind: "MCPOIDCConfig", name: "typo", field: "apiVersion", rule: "unknown-kind", msg: "use toolhive.stacklok.dev/v1beta1"}},
 			rendered: true,
 		},
@@ -259,9 +267,11 @@ func hostileCases() []badCase {
 			rendered: true,
 		},
 		{
-			name:     "hostile-near-miss-group",
-			reason:   "toolhive.stacklok.io is the label prefix, not the API group",
-			edit:     func(f *fixture) { f.add(strings.Replace(doc("MCPOIDCConfig", "typo", "type: kubernetesServiceAccount"), "toolhive.stacklok.dev", "toolhive.stacklok.io", 1)) },
+			name:   "hostile-near-miss-group",
+			reason: "toolhive.stacklok.io is the label prefix, not the API group",
+			edit: func(f *fixture) {
+				f.add(strings.Replace(doc("MCPOIDCConfig", "typo", "type: kubernetesServiceAccount"), "toolhive.stacklok.dev", "toolhive.stacklok.io", 1))
+			},
 			want:     []want{{sev: results.Warning, kind: "MCPOIDCConfig", name: "typo", field: "apiVersion", rule: "unknown-kind", msg: "not of group toolhive.stacklok.dev"}},
 			rendered: true,
 		},
