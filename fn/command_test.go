@@ -245,6 +245,18 @@ func TestResourceListMode(t *testing.T) {
 			code:      1,
 			resultRef: "ConfigMap/function-input", field: "data.hmac", rule: "function-config",
 		},
+		"ConfigMapListValue": {
+			reason:    "a ConfigMap config value of the wrong type (a list) is a function-config error, not ignored",
+			stdin:     withConfig("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: function-input}\ndata: {defaultImagePullSecrets: [a, b]}\n"),
+			code:      1,
+			resultRef: "ConfigMap/function-input", field: "data.defaultImagePullSecrets", rule: "function-config",
+		},
+		"TypedConfigDuplicateKey": {
+			reason:    "a VMCPRender setting given twice is ambiguous: a function-config error at that key",
+			stdin:     withConfig("apiVersion: fn.vmcp-render.dev/v1alpha1\nkind: VMCPRender\nmetadata: {name: cfg}\nspec: {mode: render, mode: validate}\n"),
+			code:      1,
+			resultRef: "VMCPRender/cfg", field: "spec.mode", rule: "function-config",
+		},
 		"ConfigMapValidate": {
 			reason:    "a ConfigMap config selects validate mode: no objects rendered",
 			stdin:     withConfig("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: function-input}\ndata: {mode: validate}\n"),

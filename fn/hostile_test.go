@@ -42,22 +42,28 @@ var hostileItems = []struct {
 	rule, field string
 	// goodRenders: the valid server is still rendered.
 	goodRenders bool
+	// warning: the result is a warning and the run exits 0.
+	warning bool
 }{
 	{"list-holding-secret", "an item that is itself a list holding a Secret: kyaml printed the Secret in its error",
-		"- apiVersion: v1\n  kind: Secret\n  metadata: {name: inner}\n  data: {password: SENTINEL64}\n  stringData: {other: SENTINEL}\n", "malformed", "", true},
+		"- apiVersion: v1\n  kind: Secret\n  metadata: {name: inner}\n  data: {password: SENTINEL64}\n  stringData: {other: SENTINEL}\n", "malformed", "", true, false},
 	{"metadata-string", "metadata: somestring aborted the run without a word about which item",
-		"apiVersion: v1\nkind: ConfigMap\nmetadata: somestring\n", "malformed", "metadata", true},
+		"apiVersion: v1\nkind: ConfigMap\nmetadata: somestring\n", "malformed", "metadata", true, false},
 	{"secret-annotations-list", "a Secret whose annotations are a list, holding the sentinel",
-		"apiVersion: v1\nkind: Secret\nmetadata:\n  name: other\n  annotations: [a]\nstringData: {k: SENTINEL}\n", "malformed", "metadata.annotations", true},
+		"apiVersion: v1\nkind: Secret\nmetadata:\n  name: other\n  annotations: [a]\nstringData: {k: SENTINEL}\n", "malformed", "metadata.annotations", true, false},
 	{"secret-stringdata-twice", "a Secret's stringData given twice, with the sentinel in both",
-		"apiVersion: v1\nkind: Secret\nmetadata: {name: twice, namespace: toolhive}\nstringData: {password: SENTINEL}\nstringData: {password: SENTINEL}\n", "malformed", "stringData", true},
+		"apiVersion: v1\nkind: Secret\nmetadata: {name: twice, namespace: toolhive}\nstringData: {password: SENTINEL}\nstringData: {password: SENTINEL}\n", "malformed", "stringData", true, false},
 	{"secret-data-mapping", "a Secret data value that is a mapping holding the sentinel",
-		"apiVersion: v1\nkind: Secret\nmetadata: {name: good-hmac-secret, namespace: toolhive}\ndata:\n  hmac-secret: {inner: SENTINEL64}\n", "malformed", "data.hmac-secret", true},
+		"apiVersion: v1\nkind: Secret\nmetadata: {name: good-hmac-secret, namespace: toolhive}\ndata:\n  hmac-secret: {inner: SENTINEL64}\n", "malformed", "data.hmac-secret", true, false},
 	{"user-deployment", "the user's own Deployment named like the server: a conflict, the server is not rendered",
-		"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: good, namespace: toolhive}\nspec: {replicas: 1}\n", "object-conflict", "metadata.name", false},
+		"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: good, namespace: toolhive}\nspec: {replicas: 1}\n", "object-conflict", "metadata.name", false, false},
 	{"annotations-too-long", "a ConfigMap whose annotations pass 256 KiB",
-		"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\n  namespace: toolhive\n  annotations: {note: " + strings.Repeat("x", 257*1024) + "}\n", "annotations-invalid", "metadata.annotations", true},
-	{"empty-object", "{} passed through silently", "{}\n", "malformed", "apiVersion", true},
+		"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\n  namespace: toolhive\n  annotations: {note: " + strings.Repeat("x", 257*1024) + "}\n", "annotations-invalid", "metadata.annotations", true, false},
+	{"empty-object", "{} passed through silently", "{}\n", "malformed", "apiVersion", true, false},
+	{"near-miss-version", "toolhive.stacklok.dev/v1beta rendered nothing without a word: a warning, exit 0",
+		"apiVersion: toolhive.stacklok.dev/v1beta\nkind: VirtualMCPServer\nmetadata: {name: typo, namespace: toolhive}\nspec: {groupRef: {name: team}}\n", "unknown-kind", "apiVersion", true, true},
+	{"near-miss-kind", "VirtualMcpServer: a warning suggesting VirtualMCPServer, exit 0",
+		"apiVersion: toolhive.stacklok.dev/v1beta1\nkind: VirtualMcpServer\nmetadata: {name: typo, namespace: toolhive}\nspec: {groupRef: {name: team}}\n", "unknown-kind", "kind", true, true},
 }
 
 // asResourceList wraps documents as the items of a ResourceList.
@@ -158,7 +164,11 @@ func TestHostileItems(t *testing.T) {
 					f := writeFile(t, dir, "in.yaml", in)
 					out, errOut, code = cli(t, "", os.DevNull, f)
 				}
-				require.Equal(t, 1, code, "%s\nstderr: %s", tc.reason, errOut)
+				severity, wantCode := "error", 1
+				if tc.warning {
+					severity, wantCode = "warning", 0
+				}
+				require.Equal(t, wantCode, code, "%s\nstderr: %s", tc.reason, errOut)
 				assertNoLeak(t, in, out, errOut)
 				assert.Contains(t, errOut, "["+tc.rule+"]", tc.reason)
 				items, rs := outputItems(t, out, mode == "resourcelist")
@@ -172,7 +182,7 @@ func TestHostileItems(t *testing.T) {
 					tags, _ := r["tags"].(map[string]any)
 					field, _ := r["field"].(map[string]any)
 					path, _ := field["path"].(string)
-					if tags["rule"] == tc.rule && path == tc.field && r["severity"] == "error" {
+					if tags["rule"] == tc.rule && path == tc.field && r["severity"] == severity {
 						found = true
 						if tc.rule == "malformed" {
 							assert.Equal(t, "3", tags["item"], "%s: tags.item is the item's position", tc.reason)

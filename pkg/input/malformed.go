@@ -181,7 +181,7 @@ func join(path, key string) string {
 }
 
 // keyName keeps a key printable and short for a field path.
-func keyName(k string) string { return printable(k) }
+func keyName(k string) string { return Printable(k) }
 
 // isString: a string scalar; a node built in code may carry no tag.
 func isString(n *yaml.Node) bool {
@@ -241,7 +241,7 @@ func Describe(n *yaml.RNode) Origin {
 	r := root(n.YNode())
 	str := func(m *yaml.Node, k string) string {
 		if v := field(m, k); isString(v) {
-			return printable(v.Value)
+			return v.Value
 		}
 		return ""
 	}

@@ -255,7 +255,7 @@ func unwrap(d *yaml.Node) (*List, error) {
 		// kubectl's List: kept as kyaml keeps it.
 	} else if l.Kind != ResourceListKind || !slices.Contains(resourceListVersions, l.APIVersion) {
 		return nil, &Error{Line: r.Line, Msg: fmt.Sprintf("the envelope is apiVersion %q, kind %q; a function's input is apiVersion %s, kind %s",
-			printable(l.APIVersion), printable(l.Kind), strings.Join(resourceListVersions, " or "), ResourceListKind)}
+			Printable(l.APIVersion), Printable(l.Kind), strings.Join(resourceListVersions, " or "), ResourceListKind)}
 	}
 	items := field(r, "items")
 	switch {
@@ -280,18 +280,19 @@ func unwrap(d *yaml.Node) (*List, error) {
 	return l, nil
 }
 
-// printable keeps an envelope's apiVersion or kind short and on one line for
-// a message; they are never secret, but a hand-made input can hold anything.
-func printable(s string) string {
-	if len(s) > 64 {
-		s = s[:64] + "..."
+// Printable keeps a value from the input short, valid UTF-8 and on one
+// line for a message. Only for values that are never secret (kinds, keys,
+// names).
+func Printable(s string) string {
+	if len(s) > 80 {
+		s = s[:80] + "..."
 	}
-	return strings.Map(func(r rune) rune {
-		if r < ' ' {
+	return strings.ToValidUTF8(strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
 			return ' '
 		}
 		return r
-	}, s)
+	}, s), "?")
 }
 
 // annotate sets the index annotations kyaml's reader sets on a plain

@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
+	"github.com/vmcp-render/vmcp-render/pkg/input"
 	"github.com/vmcp-render/vmcp-render/pkg/results"
 )
 
@@ -28,7 +29,7 @@ func (p *pipeline) checkMetadata(n *yaml.RNode, ref results.Ref) bool {
 			msg = fmt.Sprintf("the annotations of %s %s total %d bytes (keys and values), over the API server's limit of %d bytes (256 KiB); move large content to a ConfigMap",
 				ref.Kind, ref.Name, totalSize(anns), apivalidation.TotalAnnotationSizeLimitB)
 		} else {
-			msg = fmt.Sprintf("annotation key %q is invalid: %s", printable(fmt.Sprint(e.BadValue)), e.Detail)
+			msg = fmt.Sprintf("annotation key %q is invalid: %s", input.Printable(fmt.Sprint(e.BadValue)), e.Detail)
 		}
 		p.report(ref, results.Finding{Severity: results.Error, Rule: "annotations-invalid", Field: e.Field, Message: msg + "; the API server refuses the object"})
 	}
@@ -41,19 +42,6 @@ func totalSize(m map[string]string) int {
 		n += len(k) + len(v)
 	}
 	return n
-}
-
-// printable keeps a key short and on one line for a message.
-func printable(s string) string {
-	if len(s) > 80 {
-		s = s[:80] + "..."
-	}
-	return strings.ToValidUTF8(strings.Map(func(r rune) rune {
-		if r < ' ' {
-			return ' '
-		}
-		return r
-	}, s), "?")
 }
 
 // otherToolHiveKinds are kinds of the ToolHive group that a render does not
@@ -75,10 +63,10 @@ func (p *pipeline) nearMiss(n *yaml.RNode, ref results.Ref) {
 	case group == toolhive.Group && version != toolhive.VersionV1Beta1 && version != toolhive.VersionV1Alpha1:
 		f = results.Finding{Field: "apiVersion", CurrentValue: apiVersion, ProposedValue: served,
 			Message: fmt.Sprintf("apiVersion %s is not served by the ToolHive CRDs (%s, deprecated %s/%s); this object is not read: use %s",
-				printable(apiVersion), served, toolhive.Group, toolhive.VersionV1Alpha1, served)}
+				input.Printable(apiVersion), served, toolhive.Group, toolhive.VersionV1Alpha1, served)}
 	case group == toolhive.Group && !slices.Contains(known, kind):
 		f = results.Finding{Field: "kind", CurrentValue: kind,
-			Message: fmt.Sprintf("kind %s is not a kind of %s; this object is not read", printable(kind), toolhive.Group)}
+			Message: fmt.Sprintf("kind %s is not a kind of %s; this object is not read", input.Printable(kind), toolhive.Group)}
 		if suggestKind != "" {
 			f.ProposedValue = suggestKind
 			f.Message += "; did you mean " + suggestKind + "?"
@@ -86,7 +74,7 @@ func (p *pipeline) nearMiss(n *yaml.RNode, ref results.Ref) {
 	case group != toolhive.Group && strings.Contains(strings.ToLower(group), "toolhive") && suggestKind != "":
 		f = results.Finding{Field: "apiVersion", CurrentValue: apiVersion, ProposedValue: served,
 			Message: fmt.Sprintf("%s is a ToolHive kind, but apiVersion %s is not of group %s; this object is not read: use %s",
-				suggestKind, printable(apiVersion), toolhive.Group, served)}
+				suggestKind, input.Printable(apiVersion), toolhive.Group, served)}
 	default:
 		return
 	}

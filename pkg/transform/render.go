@@ -135,18 +135,22 @@ func merge(items, generated []*yaml.RNode) []*yaml.RNode {
 	return out
 }
 
+// identity is the group, kind, namespace (defaulted) and name of an item,
+// read without kyaml's accessors (which a malformed item breaks).
 func identity(n *yaml.RNode) string {
-	if input.Malformed(n) != nil {
+	o := input.Describe(n)
+	if o.Kind == "" {
 		return ""
 	}
-	gv := n.GetApiVersion()
-	group := gv
-	if i := strings.Index(gv, "/"); i >= 0 {
-		group = gv[:i]
-	} else {
+	group, _, found := strings.Cut(o.APIVersion, "/")
+	if !found {
 		group = ""
 	}
-	return group + "|" + n.GetKind() + "|" + namespaceOf(n) + "|" + n.GetName()
+	ns := o.Namespace
+	if ns == "" {
+		ns = defaultNamespace
+	}
+	return group + "|" + o.Kind + "|" + ns + "|" + o.Name
 }
 
 // decode indexes the input item at position i, reporting every decoding
@@ -307,7 +311,7 @@ func (p *pipeline) malformed(i int, n *yaml.RNode, prob *input.Problem, label st
 		what = label + ", " + what
 	}
 	if ref.Kind != "" && ref.Name != "" {
-		what = fmt.Sprintf("%s %s (%s)", ref.Kind, ref.Name, what)
+		what = fmt.Sprintf("%s %s (%s)", input.Printable(ref.Kind), input.Printable(ref.Name), what)
 	}
 	at := ""
 	if prob.Line > 0 {
