@@ -1578,7 +1578,7 @@ func badCases() []badCase {
 // must produce, that nothing is rendered for the broken server (fail
 // closed), and the properties every render must have.
 func TestBadInputs(t *testing.T) {
-	cases := append(badCases(), hostileCases()...)
+	cases := append(append(badCases(), hostileCases()...), apiServerCases()...)
 	require.GreaterOrEqual(t, len(cases), 60)
 	seen := map[string]bool{}
 	for _, tc := range cases {

@@ -51,8 +51,10 @@ func (p *pipeline) conflicts(s *server, generated []*yaml.RNode) []results.Findi
 // secrets, the Role's rules for the outgoing source).
 func previousOutput(s *server, item, g *yaml.RNode) bool {
 	anns := item.GetAnnotations()
-	if f := firstNonEmpty(anns[kioutil.PathAnnotation], anns[kioutil.LegacyPathAnnotation]); f != "" && f == generatedPath(s) {
-		return true
+	if f := firstNonEmpty(anns[kioutil.PathAnnotation], anns[kioutil.LegacyPathAnnotation]); f != "" {
+		if gen, _ := generatedPath(s); f == gen {
+			return true
+		}
 	}
 	kind := g.GetKind()
 	switch kind {

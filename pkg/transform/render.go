@@ -207,6 +207,7 @@ func (p *pipeline) decodeObject(n *yaml.RNode, ref results.Ref) {
 		ns = defaultNamespace
 	}
 	metaInvalid := p.checkMetadata(n, ref)
+	metaInvalid = p.checkNames(n, ref) || metaInvalid
 	switch {
 	case apiVersion == "v1" && kind == "Secret":
 		if d, dup := p.ix.Secret(ns, n.GetName()); dup {
@@ -405,11 +406,12 @@ func bytesMap(m map[string]string) map[string][]byte {
 }
 
 // generatedPath is where kpt writes a server's generated objects: a file
-// next to the VirtualMCPServer's own.
-func generatedPath(s *server) string {
-	file := s.vmcp.Name + ".rendered.yaml"
-	if s.ref.File == "" {
-		return file
+// next to the VirtualMCPServer's own, kept inside the package (see
+// safeGeneratedPath).
+func generatedPath(s *server) (string, bool) {
+	dir := ""
+	if s.ref.File != "" {
+		dir = path.Dir(s.ref.File)
 	}
-	return path.Join(path.Dir(s.ref.File), file)
+	return safeGeneratedPath(dir, s.vmcp.Name)
 }

@@ -83,6 +83,7 @@ func (p *pipeline) render(s *server) []*yaml.RNode {
 	f.add(fromAuthServer(authserver.DeprecatedInboundGrantFields(as), "deprecated-inbound-grant-fields")...)
 	f.add(convert.ValidateSpec(v)...)
 	f.add(fromAuthServer(authserver.ValidateAdmission(as, v.Spec.AuthServerUpstreamFilter), "auth-server-admission")...)
+	f.add(checkDerivedNames(v.Name)...)
 	var podTemplate []byte
 	if pt := v.Spec.PodTemplateSpec; pt != nil && len(pt.Raw) > 0 {
 		podTemplate = pt.Raw
@@ -208,6 +209,7 @@ func (p *pipeline) render(s *server) []*yaml.RNode {
 		f.add(notRendered(v.Name))
 		return nil
 	}
+	f.add(checkPodTemplate(v, &objs.Deployment.Spec.Template, podTemplate)...)
 	f.add(p.checkPodReferences(rs, pod, params)...)
 	if f.failed {
 		f.add(notRendered(v.Name))
@@ -219,7 +221,11 @@ func (p *pipeline) render(s *server) []*yaml.RNode {
 		all = append(all, hs)
 	}
 	nodes := make([]*yaml.RNode, 0, len(all))
-	file := generatedPath(s)
+	file, safe := generatedPath(s)
+	if !safe {
+		f.add(results.Finding{Severity: results.Info, Rule: "generated-path-unsafe", Field: "metadata.annotations",
+			Message: fmt.Sprintf("the rendered objects go to %s: the file beside this VirtualMCPServer (%s, from its path annotation and name) would not be a plain file inside the package", file, s.ref.File)})
+	}
 	for i, o := range all {
 		n, err := toNode(o)
 		if err != nil {

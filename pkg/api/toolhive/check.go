@@ -191,6 +191,16 @@ func (c *checker) value(v any, t reflect.Type, path, spath string, m mode) (any,
 		return nil, false
 	}
 	if hasOwnDecoder(t) {
+		// The API server checks the CRD's pattern (a duration's
+		// ^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$) before the operator's
+		// decoder ever sees the value: "-10s" parses as a Go duration but
+		// never reaches it.
+		if r := c.rule(spath, m); r != nil {
+			if msg := r.scalar(v); msg != "" {
+				c.fail(path, m, msg)
+				return nil, false
+			}
+		}
 		return c.ownDecoder(v, t, path, m)
 	}
 	if contains(c.info.freeForm, spath) {

@@ -211,11 +211,18 @@ func TestDecode(t *testing.T) {
 			msgSubstr: "out of range for int32",
 		},
 		"BadDuration": {
-			reason:    "a field's own decoder (vMCP durations) is run on the value alone",
+			reason:    "a field's own decoder (vMCP durations) is run on the value alone: this one passes the CRD pattern but overflows",
 			kind:      KindVirtualMCPServer,
-			yaml:      vmcpHead + "spec:\n  config:\n    operational:\n      timeouts: {default: soon}\n",
+			yaml:      vmcpHead + "spec:\n  config:\n    operational:\n      timeouts: {default: 99999999999999999999h}\n",
 			wantErrs:  []fe{{"spec.config.operational.timeouts.default", false}},
 			msgSubstr: "duration",
+		},
+		"DurationPatternFirst": {
+			reason:    "-10s parses as a Go duration, but the API server refuses it by the CRD pattern first",
+			kind:      KindVirtualMCPServer,
+			yaml:      vmcpHead + "spec:\n  config:\n    operational:\n      timeouts: {default: \"-10s\"}\n",
+			wantErrs:  []fe{{"spec.config.operational.timeouts.default", false}},
+			msgSubstr: "does not match the pattern",
 		},
 		"NullPruned": {
 			reason: "nulls of typed fields are pruned, like the API server does",
