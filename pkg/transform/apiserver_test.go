@@ -76,7 +76,9 @@ func apiServerCases() []badCase {
 		},
 		{
 			name: "names-namespace-dotted", reason: "a namespace may not hold a dot (a label, not a subdomain)",
-			edit:     func(f *fixture) { f.add(strings.Replace(configMap("notes", "a", "b"), "namespace: toolhive", "namespace: team.a", 1)) },
+			edit: func(f *fixture) {
+				f.add(strings.Replace(configMap("notes", "a", "b"), "namespace: toolhive", "namespace: team.a", 1))
+			},
 			want:     []want{{sev: results.Error, kind: "ConfigMap", name: "notes", field: "metadata.namespace", rule: "name-invalid", msg: `"team.a" is not a valid namespace: must not contain dots`}},
 			rendered: true,
 		},
