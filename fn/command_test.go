@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/vmcp-render/vmcp-render/internal/testpaths"
+
 	"bytes"
 	"encoding/base64"
 	"os"
@@ -309,8 +311,7 @@ func TestResourceListMode(t *testing.T) {
 // TestNoSecretValuesInResults runs every golden input and checks that no
 // Secret value, raw or base64, appears in the results or on stderr.
 func TestNoSecretValuesInResults(t *testing.T) {
-	dirs, err := filepath.Glob(filepath.Join(sharedDir(t), "golden", "pub-*"))
-	require.NoError(t, err)
+	dirs := testpaths.GoldenCases(t)
 	require.NotEmpty(t, dirs)
 	for _, d := range dirs {
 		t.Run(filepath.Base(d), func(t *testing.T) {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/vmcp-render/vmcp-render/internal/testpaths"
+
 	"bytes"
 	"errors"
 	"io"
@@ -19,10 +21,7 @@ import (
 // any input must give output or an error, never a panic. Seeds are the
 // golden inputs, wrapped and plain, and hand-made edge cases.
 func FuzzResourceList(f *testing.F) {
-	root := filepath.Join(sharedDir(f), "golden")
-	dirs, err := filepath.Glob(filepath.Join(root, "pub-*"))
-	require.NoError(f, err)
-	for _, d := range dirs {
+	for _, d := range testpaths.GoldenCases(f) {
 		b, err := os.ReadFile(filepath.Join(d, "input.yaml"))
 		require.NoError(f, err)
 		f.Add(b)

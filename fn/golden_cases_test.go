@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/vmcp-render/vmcp-render/internal/testpaths"
+
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,11 +19,7 @@ import (
 // gives an error result on the VirtualMCPServer and no Deployment, a passing
 // case gives no error result.
 func TestGolden(t *testing.T) {
-	root := filepath.Join(sharedDir(t), "golden")
-	cases, err := filepath.Glob(filepath.Join(root, "pub-*"))
-	require.NoError(t, err)
-	require.NotEmpty(t, cases, "no golden cases under %s", root)
-	for _, dir := range cases {
+	for _, dir := range testpaths.GoldenCases(t) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			in, err := os.ReadFile(filepath.Join(dir, "input.yaml"))
 			require.NoError(t, err)
@@ -137,10 +135,7 @@ func ownerName(o map[string]any) string {
 // TestIdempotentAndDeterministic runs the function twice on each golden
 // input and once more on its own output: the bytes must not change.
 func TestIdempotentAndDeterministic(t *testing.T) {
-	root := filepath.Join(sharedDir(t), "golden")
-	cases, err := filepath.Glob(filepath.Join(root, "pub-*"))
-	require.NoError(t, err)
-	for _, dir := range cases {
+	for _, dir := range testpaths.GoldenCases(t) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			in, err := os.ReadFile(filepath.Join(dir, "input.yaml"))
 			require.NoError(t, err)

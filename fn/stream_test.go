@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/vmcp-render/vmcp-render/internal/testpaths"
+
 	"bytes"
 	"io"
 	"os"
@@ -151,8 +153,7 @@ func TestExecuteMatchesFramework(t *testing.T) {
 	for name, in := range streamCases {
 		inputs[name] = []byte(in)
 	}
-	dirs, err := filepath.Glob(filepath.Join(sharedDir(t), "golden", "pub-*"))
-	require.NoError(t, err)
+	dirs := testpaths.GoldenCases(t)
 	require.NotEmpty(t, dirs)
 	for _, d := range dirs {
 		b, err := os.ReadFile(filepath.Join(d, "input.yaml"))

@@ -7,6 +7,7 @@ package testpaths
 import (
 	"os"
 	"path/filepath"
+	"sort"
 	"testing"
 )
 
@@ -61,4 +62,46 @@ func CopyTree(t testing.TB, src, dst string) {
 	if err != nil {
 		t.Fatalf("copy %s to %s: %v", src, dst, err)
 	}
+}
+
+// Landed lists the golden cases of issues that have landed here while
+// shared/ may still keep them in golden/pending/ (they move up one level
+// once the issue is closed). A case is found in either place.
+var Landed = []string{
+	"pub-22-fail-jwt-bearer-resource-not-audience",
+	"pub-23-static-shared-name-remote-sse",
+}
+
+// GoldenCase returns the directory of the named golden case, in golden/ or
+// golden/pending/; a case in neither fails the test.
+func GoldenCase(t testing.TB, name string) string {
+	t.Helper()
+	for _, d := range []string{filepath.Join(Shared(t), "golden", name), filepath.Join(Shared(t), "golden", "pending", name)} {
+		if fi, err := os.Stat(d); err == nil && fi.IsDir() {
+			return d
+		}
+	}
+	t.Fatalf("golden case %s is neither in golden/ nor in golden/pending/", name)
+	return ""
+}
+
+// GoldenCases returns every golden case the tests run: golden/pub-* and the
+// Landed cases wherever they are, sorted by name, each once.
+func GoldenCases(t testing.TB) []string {
+	t.Helper()
+	dirs, err := filepath.Glob(filepath.Join(Shared(t), "golden", "pub-*"))
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no golden cases under %s (%v)", filepath.Join(Shared(t), "golden"), err)
+	}
+	seen := map[string]bool{}
+	for _, d := range dirs {
+		seen[filepath.Base(d)] = true
+	}
+	for _, name := range Landed {
+		if !seen[name] {
+			dirs = append(dirs, GoldenCase(t, name))
+		}
+	}
+	sort.Slice(dirs, func(i, j int) bool { return filepath.Base(dirs[i]) < filepath.Base(dirs[j]) })
+	return dirs
 }

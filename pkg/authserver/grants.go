@@ -136,6 +136,9 @@ type normalizedGrants struct {
 	delegateClients []DelegateClientRunConfig
 	trustedIssuers  []TrustedIssuer
 	jwtBearer       bool
+	// jwtSource is where each issuer's JWT-bearer policy was written in
+	// spec.authServerConfig (the canonical or the legacy form), by issuer.
+	jwtSource map[int]string
 }
 
 // normalizeGrants mirrors the runtime's NormalizeInboundGrants on a RunConfig;
@@ -144,6 +147,7 @@ func normalizeGrants(rc *RunConfig) (*normalizedGrants, error) {
 	out := &normalizedGrants{
 		delegateClients: slices.Clone(rc.DelegateClients),
 		trustedIssuers:  slices.Clone(rc.TrustedIssuers),
+		jwtSource:       map[int]string{},
 	}
 	byName := map[string]int{}
 	byURL := map[string]int{}
@@ -165,6 +169,7 @@ func normalizeGrants(rc *RunConfig) (*normalizedGrants, error) {
 		}
 		if ti.JWTBearerGrant != nil {
 			out.jwtBearer = true
+			out.jwtSource[i] = fmt.Sprintf("trustedIssuers[%d].jwtBearerGrant", i)
 		}
 	}
 	g := rc.InboundGrants
@@ -204,6 +209,7 @@ func normalizeGrants(rc *RunConfig) (*normalizedGrants, error) {
 				SubjectBindings:   p.SubjectBindings,
 				AcceptedAudiences: p.AcceptedAudiences,
 			}
+			out.jwtSource[idx] = fmt.Sprintf("inboundGrants.jwtBearer.issuerPolicies[%d]", i)
 			out.jwtBearer = true
 		}
 	}
@@ -240,7 +246,7 @@ func validateDelegationConfig(rc *RunConfig) error {
 	if err := validateDelegateClients(norm.delegateClients, rc.ScopesSupported, rc.AllowedAudiences); err != nil {
 		return err
 	}
-	if err := validateTrustedIssuers(norm.trustedIssuers, rc.Issuer); err != nil {
+	if err := validateTrustedIssuers(norm, rc.Issuer, rc.AllowedAudiences); err != nil {
 		return err
 	}
 	if len(norm.delegateClients) > 0 {
@@ -308,7 +314,14 @@ func validateDelegateClients(clients []DelegateClientRunConfig, scopesSupported,
 	return nil
 }
 
-func validateTrustedIssuers(issuers []TrustedIssuer, self string) error {
+// validateTrustedIssuers checks each issuer's endpoints, then, once all
+// pass, that every resource a JWT-bearer subject binding allows is one of
+// the auth server's allowed audiences (pkg/authserver/config.go upstream:
+// exact string comparison, after the structural checks of every issuer).
+// The canonical inbound_grants.jwt_bearer form arrives here normalised into
+// the issuers, so both forms give the same error.
+func validateTrustedIssuers(norm *normalizedGrants, self string, audiences []string) error {
+	issuers := norm.trustedIssuers
 	for _, ti := range issuers {
 		if err := validateTrustedIssuerURL(ti.IssuerURL, ti.InsecureAllowHTTP); err != nil {
 			return fmt.Errorf("trusted_issuers: issuer_url %q: %w", ti.IssuerURL, err)
@@ -325,6 +338,19 @@ func validateTrustedIssuers(issuers []TrustedIssuer, self string) error {
 		if ti.IssuerURL == self {
 			return fmt.Errorf("trusted_issuers: issuer_url %q: must not equal the authorization server's own issuer; "+
 				"self-issued tokens are already handled separately", ti.IssuerURL)
+		}
+	}
+	for i, ti := range issuers {
+		if ti.JWTBearerGrant == nil {
+			continue
+		}
+		for j, b := range ti.JWTBearerGrant.SubjectBindings {
+			for k, r := range b.AllowedResources {
+				if !slices.Contains(audiences, r) {
+					return &fieldError{field: fmt.Sprintf("%s.subjectBindings[%d].allowedResources[%d]", norm.jwtSource[i], j, k),
+						err: fmt.Errorf("trusted_issuers: issuer_url %q: jwt_bearer_grant subject %q resource %q is not in allowed_audiences", ti.IssuerURL, b.Subject, r)}
+				}
+			}
 		}
 	}
 	return nil
@@ -388,4 +414,23 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// fieldError is a builder error that knows the field of
+// spec.authServerConfig it is about; its text is the operator's.
+type fieldError struct {
+	field string
+	err   error
+}
+
+func (e *fieldError) Error() string { return e.err.Error() }
+func (e *fieldError) Unwrap() error { return e.err }
+
+// errorField is the field under spec.authServerConfig an error is about.
+func errorField(err error) string {
+	var fe *fieldError
+	if errors.As(err, &fe) {
+		return fieldAuthServerConfig + "." + fe.field
+	}
+	return fieldAuthServerConfig
 }

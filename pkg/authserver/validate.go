@@ -358,9 +358,9 @@ func DeprecatedInboundGrantFields(cfg *toolhive.EmbeddedAuthServerConfig) []Find
 // legacy delegateClients, X3) message.
 func BuildErrorFinding(cfg *toolhive.EmbeddedAuthServerConfig, err error) Finding {
 	if cfg != nil && len(cfg.DelegateClients) > 0 {
-		return invalid(fieldAuthServerConfig, "invalid delegate clients in spec.authServerConfig: "+err.Error())
+		return invalid(errorField(err), "invalid delegate clients in spec.authServerConfig: "+err.Error())
 	}
-	return invalid(fieldAuthServerConfig,
+	return invalid(errorField(err),
 		"failed to create vmcp Config from VirtualMCPServer: failed to convert auth server config: "+err.Error())
 }
 

@@ -3,6 +3,7 @@ package transform
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -1578,7 +1579,7 @@ func badCases() []badCase {
 // must produce, that nothing is rendered for the broken server (fail
 // closed), and the properties every render must have.
 func TestBadInputs(t *testing.T) {
-	cases := append(append(badCases(), hostileCases()...), apiServerCases()...)
+	cases := slices.Concat(badCases(), hostileCases(), apiServerCases(), parityCases())
 	require.GreaterOrEqual(t, len(cases), 60)
 	seen := map[string]bool{}
 	for _, tc := range cases {
@@ -1759,6 +1760,9 @@ func TestGoldenOutcomes(t *testing.T) {
 			rule: "external-auth-type-unsupported", msg: "unsupported auth type: bearerToken"},
 		"pub-16-fail-duplicate-composite-names": {sev: results.Error, kind: "VirtualMCPServer", name: "release-vmcp", field: "spec.config.compositeTools[1].name",
 			rule: "composite-tool-duplicate", msg: `spec.config.compositeTools[1].name "cut_release" is duplicated`},
+		"pub-22-fail-jwt-bearer-resource-not-audience": {sev: results.Error, kind: "VirtualMCPServer", name: "data-vmcp",
+			field: "spec.authServerConfig.inboundGrants.jwtBearer.issuerPolicies[0].subjectBindings[0].allowedResources[0]", rule: "auth-server-config-invalid",
+			msg: `trusted_issuers: issuer_url "https://partner.example.com": jwt_bearer_grant subject "svc" resource "https://mcp.example.com/x" is not in allowed_audiences`},
 		"pub-18-fail-issuer-mismatch": {sev: results.Error, kind: "VirtualMCPServer", name: "infra-vmcp", field: "spec.authServerConfig.issuer",
 			rule: "issuer-mismatch", msg: `auth server issuer "https://mcp.example.com/infra" != incomingAuth.oidc.issuer "https://gitlab.com"`},
 	}

@@ -239,10 +239,7 @@ func repoRoot(t testing.TB) string { return testpaths.Root(t) }
 // (../shared/golden). A missing directory fails the test.
 func goldenInputs(t testing.TB) map[string][]byte {
 	t.Helper()
-	root := filepath.Join(filepath.Dir(repoRoot(t)), "shared", "golden")
-	dirs, err := filepath.Glob(filepath.Join(root, "pub-*"))
-	require.NoError(t, err)
-	require.NotEmpty(t, dirs, "the golden cases must be at %s", root)
+	dirs := testpaths.GoldenCases(t)
 	out := map[string][]byte{}
 	for _, d := range dirs {
 		b, err := os.ReadFile(filepath.Join(d, "input.yaml"))

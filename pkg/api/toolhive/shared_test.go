@@ -75,10 +75,7 @@ func crdSchema(t *testing.T, kind, version string) map[string]any {
 // case directory.
 func goldenDocs(t *testing.T) map[string][]map[string]any {
 	t.Helper()
-	dirs, err := filepath.Glob(filepath.Join(sharedDir(t), "golden", "pub-*"))
-	if err != nil || len(dirs) == 0 {
-		t.Fatalf("no golden cases found (%v)", err)
-	}
+	dirs := testpaths.GoldenCases(t)
 	out := map[string][]map[string]any{}
 	for _, dir := range dirs {
 		data, err := os.ReadFile(filepath.Join(dir, "input.yaml"))

@@ -22,12 +22,28 @@ func (c *converter) staticBackends(excluded map[string]bool) ([]vmcpconfig.Stati
 		c.warn(results.Finding{Field: "spec.groupRef.name", Rule: "static-backend-skipped",
 			Message: fmt.Sprintf("%s %s is not listed as a static backend: %s", w.Kind, w.Name, why)})
 	}
-	for _, w := range c.s.Workloads() {
+	// The operator looks transports and entry CA bundles up by workload
+	// name alone (buildTransportMap, buildCABundlePathMap in
+	// cmd/thv-operator/controllers): filled in list order (MCPServers,
+	// MCPRemoteProxies, MCPServerEntries), the last of a name wins, and every
+	// backend of that name reads it. An MCPRemoteProxy and an MCPServerEntry
+	// both named slack are both listed with the entry's transport.
+	workloads := c.s.Workloads()
+	transport, caPath := map[string]string{}, map[string]string{}
+	for _, w := range workloads {
+		if w.Transport != "" {
+			transport[w.Name] = w.Transport
+		}
+		if w.Entry != nil && w.Entry.Spec.CABundleRef != nil && w.Entry.Spec.CABundleRef.ConfigMapRef != nil {
+			caPath[w.Name] = EntryCABundleDir(w.Name) + "/" + keyOr(w.Entry.Spec.CABundleRef.ConfigMapRef.Key, "ca.crt")
+		}
+	}
+	for _, w := range workloads {
 		if w.ExternalAuthConfig != "" && !c.workloadAuthUsable(w) {
 			skip(w, fmt.Sprintf("its MCPExternalAuthConfig %s cannot be resolved", w.ExternalAuthConfig))
 			continue
 		}
-		b := vmcpconfig.StaticBackendConfig{Name: w.Name, URL: w.URL, Transport: w.Transport}
+		b := vmcpconfig.StaticBackendConfig{Name: w.Name, URL: w.URL, Transport: transport[w.Name], CABundlePath: caPath[w.Name]}
 		switch w.Kind {
 		case toolhive.KindMCPServer, toolhive.KindMCPRemoteProxy:
 			if w.URL == "" {
@@ -49,7 +65,6 @@ func (c *converter) staticBackends(excluded map[string]bool) ([]vmcpconfig.Stati
 						continue
 					}
 				}
-				b.CABundlePath = EntryCABundleDir(w.Name) + "/" + key
 			}
 		}
 		if excluded[w.Name] {
