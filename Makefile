@@ -39,7 +39,7 @@ test: unit example e2e fuzz-smoke bench-smoke
 unit: build kustomize
 	KUSTOMIZE="$(KUSTOMIZE)" $(GO) test -count=1 ./...
 
-## e2e: boot the real vMCP v0.62.0 on the rendered example (builds and caches vMCP).
+## e2e: boot the real vMCP of the default operator release (v0.63.0) on the rendered example (builds and caches vMCP).
 e2e: build kustomize
 	hack/e2e.sh "$(KUSTOMIZE)"
 

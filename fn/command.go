@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/vmcp-render/vmcp-render/pkg/api/fnconfig"
 	"github.com/vmcp-render/vmcp-render/pkg/input"
+	"github.com/vmcp-render/vmcp-render/pkg/release"
 	"github.com/vmcp-render/vmcp-render/pkg/results"
 	"github.com/vmcp-render/vmcp-render/pkg/transform"
 )
@@ -27,7 +29,9 @@ var version = "dev"
 var errResults = errors.New("error results")
 
 const long = `vmcp-render renders ToolHive VirtualMCPServer resources offline, into the
-objects the ToolHive operator v0.62.0 would create, and validates them.
+objects the ToolHive operator would create, and validates them. The operator
+release is a setting (spec.operatorVersion, ConfigMap key operatorVersion):
+%s.
 
 As a KRM function (kustomize, kpt) it reads a ResourceList on stdin holding
 VirtualMCPServer resources and everything they reference (MCPGroup, MCPServer,
@@ -68,6 +72,11 @@ const example = `  # kustomize: list the function under transformers: (exec runt
   # a plain YAML stream on stdin works too (default settings)
   cat vmcp.yaml | vmcp-render`
 
+// releases lists the supported operator releases and the default.
+func releases() string {
+	return strings.Join(release.Versions(), ", ") + "; default " + release.Newest().Version
+}
+
 // runCLI executes the command line and returns the exit status; main only
 // exits with it.
 func runCLI(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -101,9 +110,9 @@ func newCommand(stdout, stderr io.Writer) *cobra.Command {
 	}
 	cmd.Use = "vmcp-render [FUNCTION_CONFIG INPUT...]"
 	cmd.Short = "Render and validate ToolHive VirtualMCPServer resources offline (KRM function)"
-	cmd.Long = long
+	cmd.Long = fmt.Sprintf(long, releases())
 	cmd.Example = example
-	cmd.Version = version
+	cmd.Version = version + " (ToolHive operator releases " + releases() + ")"
 	cmd.SetOut(stdout)
 	cmd.SetErr(stderr)
 	return cmd

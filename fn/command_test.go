@@ -86,7 +86,8 @@ func TestVersionSetAtBuildTime(t *testing.T) {
 	require.NoError(t, build.Run())
 	out, err := exec.Command(bin, "--version").Output()
 	require.NoError(t, err)
-	assert.Equal(t, "vmcp-render version v1.2.3-test\n", string(out))
+	assert.Equal(t, "vmcp-render version v1.2.3-test (ToolHive operator releases v0.62.0, v0.63.0; default v0.63.0)\n", string(out),
+		"the version names the operator releases it renders for")
 }
 
 func TestStandalone(t *testing.T) {

@@ -179,14 +179,14 @@ func TestDockerfileBinary(t *testing.T) {
 	t.Run("Version", func(t *testing.T) {
 		out, _, code := runRestricted(t, nil, "--version")
 		assert.Equal(t, 0, code)
-		assert.Equal(t, "vmcp-render version "+version+"\n", string(out))
+		assert.Equal(t, "vmcp-render version "+version+" (ToolHive operator releases "+releases()+")\n", string(out))
 	})
 
 	t.Run("RendersGolden", func(t *testing.T) {
 		dir := filepath.Join(sharedDir(t), "golden", "pub-03-authserver-oidc-upstream")
 		in, err := os.ReadFile(filepath.Join(dir, "input.yaml"))
 		require.NoError(t, err)
-		exp, err := os.ReadFile(filepath.Join(dir, "expected.yaml"))
+		exp, err := os.ReadFile(filepath.Join(dir, "expected-v0.63.0.yaml")) // the default release
 		require.NoError(t, err)
 		stdout, stderr, code := runRestricted(t, resourceList(t, in))
 		require.Equal(t, 0, code, "stderr:\n%s", stderr)

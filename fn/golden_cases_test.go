@@ -12,28 +12,49 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// goldenReleases pairs each supported operator release with its expected
+// file and the function config that selects it (none: the default, the
+// newest release).
+var goldenReleases = []struct {
+	version, expected, config string
+}{
+	{"v0.62.0", "expected.yaml", "apiVersion: fn.vmcp-render.dev/v1alpha1\nkind: VMCPRender\nmetadata: {name: release}\nspec: {operatorVersion: v0.62.0}\n"},
+	{"v0.63.0", "expected-v0.63.0.yaml", ""},
+}
+
+// withFunctionConfig adds a function config to a ResourceList.
+func withFunctionConfig(rl []byte, cfg string) []byte {
+	if cfg == "" {
+		return rl
+	}
+	return append(append(append([]byte(nil), rl...), "functionConfig:\n"...), indent(cfg, "  ")...)
+}
+
 // TestGolden runs the built function on every golden case of the real
-// v0.62.0 operator and checks what passing a case means (golden/README.md):
+// operator, under every supported release against that release's expected
+// output, and checks what passing a case means (golden/README.md):
 // every operator object but the HMAC Secret is emitted with the same content
 // (ConfigMap data byte for byte), every input item survives, a failing case
 // gives an error result on the VirtualMCPServer and no Deployment, a passing
 // case gives no error result.
 func TestGolden(t *testing.T) {
 	for _, dir := range testpaths.GoldenCases(t) {
-		t.Run(filepath.Base(dir), func(t *testing.T) {
-			in, err := os.ReadFile(filepath.Join(dir, "input.yaml"))
-			require.NoError(t, err)
-			exp, err := os.ReadFile(filepath.Join(dir, "expected.yaml"))
-			require.NoError(t, err)
-			checkGolden(t, in, exp)
-		})
+		for _, r := range goldenReleases {
+			t.Run(filepath.Base(dir)+"/"+r.version, func(t *testing.T) {
+				in, err := os.ReadFile(filepath.Join(dir, "input.yaml"))
+				require.NoError(t, err)
+				exp, err := os.ReadFile(filepath.Join(dir, r.expected))
+				require.NoError(t, err)
+				checkGolden(t, in, exp, r.config)
+			})
+		}
 	}
 }
 
-func checkGolden(t *testing.T, in, exp []byte) {
+func checkGolden(t *testing.T, in, exp []byte, cfg string) {
 	inputs := parseDocs(t, in)
 	expected := parseDocs(t, exp)
-	stdout, stderr, code := run(t, resourceList(t, in))
+	stdout, stderr, code := run(t, withFunctionConfig(resourceList(t, in), cfg))
 	out := parseOutput(t, stdout)
 	got := map[string]map[string]any{}
 	for _, o := range out.items {

@@ -1,5 +1,6 @@
 // Command vmcp-render is a KRM function that renders ToolHive VirtualMCPServer
-// resources into the objects the ToolHive operator v0.62.0 would create, and
+// resources into the objects the ToolHive operator (the release selected by
+// the function config) would create, and
 // reports every problem the operator would report as a KRM result.
 package main
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# hack/e2e.sh KUSTOMIZE: boot the real vMCP v0.62.0 on the rendered example
+# hack/e2e.sh KUSTOMIZE: boot the real vMCP of the default operator release (v0.63.0) on the rendered example
 # and check that the function refuses what vMCP would refuse (make e2e).
 #
 # Needs root (vmcp-pod-run.sh uses a private mount namespace), Go, bin/vmcp-render
@@ -15,7 +15,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 kustomize=$1
 case $kustomize in /*) ;; *) kustomize=$(cd "$(dirname "$kustomize")" && pwd)/$(basename "$kustomize") ;; esac
 shared=$(cd "$root/.." && pwd)/shared
-vmcp_version=v0.62.0
+vmcp_version=v0.63.0 # the default release (pkg/release)
 vmcp=${HOME:?}/.cache/vmcp-render/vmcp-$vmcp_version
 
 fail_setup() {

@@ -23,6 +23,10 @@ import (
 	"github.com/vmcp-render/vmcp-render/pkg/vmcpconfig/convert"
 )
 
+// OIDCCABundleVolumePrefix starts the name of the volume that mounts an
+// inline MCPOIDCConfig's CA bundle ConfigMap.
+const OIDCCABundleVolumePrefix = "oidc-ca-bundle-"
+
 // HMACSecretName is the Secret the operator creates for session token binding.
 func HMACSecretName(server string) string { return server + "-hmac-secret" }
 
@@ -49,7 +53,7 @@ func Build(s *resolve.Server, spec fnconfig.Spec) (*Pod, error) {
 
 	if o := inlineOIDC(s); o != nil && o.CABundleRef != nil && o.CABundleRef.ConfigMapRef != nil && o.CABundleRef.ConfigMapRef.Name != "" {
 		cm := o.CABundleRef.ConfigMapRef
-		p.addConfigMap("oidc-ca-bundle-"+cm.Name, cm.Name, keyOr(cm.Key), "/config/certs/"+cm.Name)
+		p.addConfigMap(OIDCCABundleVolumePrefix+cm.Name, cm.Name, keyOr(cm.Key), "/config/certs/"+cm.Name)
 	}
 	for _, w := range s.Workloads() {
 		if w.Entry == nil || w.Entry.Spec.CABundleRef == nil || w.Entry.Spec.CABundleRef.ConfigMapRef == nil {

@@ -106,7 +106,7 @@ func badCases() []badCase {
 			name:   "unknown-field-spec",
 			reason: "strict decoding: a misspelt top-level spec field is reported with its path",
 			edit:   func(f *fixture) { f.set("spec.replica", "2") },
-			want:   []want{errOn("spec.replica", "schema", "unknown field: the VirtualMCPServer CRD (ToolHive v0.62.0) has no such field")},
+			want:   []want{errOn("spec.replica", "schema", "unknown field: the VirtualMCPServer CRD (ToolHive v0.63.0) has no such field")},
 		},
 		{
 			name:   "unknown-field-nested",
@@ -1456,7 +1456,7 @@ func badCases() []badCase {
 				f.add(staticServer)
 				f.set("spec.outgoingAuth", `{source: inline, default: {type: discovered}}`)
 			},
-			want:     []want{warnOn("spec.outgoingAuth.default.type", "inline-discovered-strategy", "vMCP v0.62.0 rejects at start")},
+			want:     []want{warnOn("spec.outgoingAuth.default.type", "inline-discovered-strategy", "vMCP v0.63.0 rejects at start")},
 			rendered: true,
 		},
 		{

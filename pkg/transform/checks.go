@@ -88,28 +88,28 @@ func validateTelemetry(tc *toolhive.MCPTelemetryConfig) string {
 	return ""
 }
 
-// offlineConfigChecks warns about what the operator renders but vMCP
-// v0.62.0 rejects at start (spec Appendix B quirks).
-func offlineConfigChecks(cfg *vmcpconfig.Config) []results.Finding {
+// offlineConfigChecks warns about what the operator renders but the vMCP
+// of the release rejects at start (docs/operator-parity.md).
+func offlineConfigChecks(cfg *vmcpconfig.Config, vmcp string) []results.Finding {
 	var out []results.Finding
 	if o := cfg.OutgoingAuth; o != nil && o.Source == "inline" {
 		if o.Default != nil && o.Default.Type == "discovered" {
 			out = append(out, results.Finding{Severity: results.Warning, Field: "spec.outgoingAuth.default.type", CurrentValue: "discovered",
 				Rule:    "inline-discovered-strategy",
-				Message: "in inline mode the operator writes strategy type discovered, which vMCP v0.62.0 rejects at start (the pod crash-loops); use an externalAuthConfigRef to an MCPExternalAuthConfig of type unauthenticated instead"})
+				Message: "in inline mode the operator writes strategy type discovered, which vMCP " + vmcp + " rejects at start (the pod crash-loops); use an externalAuthConfigRef to an MCPExternalAuthConfig of type unauthenticated instead"})
 		}
 		for _, k := range slices.Sorted(maps.Keys(o.Backends)) {
 			if b := o.Backends[k]; b != nil && b.Type == "discovered" {
 				out = append(out, results.Finding{Severity: results.Warning, Field: "spec.outgoingAuth.backends." + k + ".type", CurrentValue: "discovered",
 					Rule:    "inline-discovered-strategy",
-					Message: fmt.Sprintf("in inline mode backend %s gets strategy type discovered, which vMCP v0.62.0 rejects at start (the pod crash-loops); reference an MCPExternalAuthConfig of type unauthenticated instead", k)})
+					Message: fmt.Sprintf("in inline mode backend %s gets strategy type discovered, which vMCP %s rejects at start (the pod crash-loops); reference an MCPExternalAuthConfig of type unauthenticated instead", k, vmcp)})
 			}
 		}
 	}
 	for _, b := range cfg.Backends {
 		if b.CABundlePath != "" && b.Type != "entry" {
 			out = append(out, results.Finding{Severity: results.Warning, Field: "spec.groupRef.name", Rule: "static-entry-without-type",
-				Message: fmt.Sprintf("static backend %s has caBundlePath but no type: entry (the operator never sets it), which vMCP v0.62.0 rejects at start; drop the MCPServerEntry's caBundleRef or use discovered mode", b.Name)})
+				Message: fmt.Sprintf("static backend %s has caBundlePath but no type: entry (the operator never sets it), which vMCP %s rejects at start; drop the MCPServerEntry's caBundleRef or use discovered mode", b.Name, vmcp)})
 		}
 	}
 	return out
@@ -220,7 +220,8 @@ func (p *pipeline) checkRefs(rs *resolve.Server, refs []podRef) []results.Findin
 			if op != "" {
 				out = append(out, p.operatorSecretAbsent(rs, r, op))
 			} else if f, report := p.absent(r); report {
-				out = append(out, f)
+				out = append(out, p.caBundleCondition(rs, r, f, "CABundleRefNotFound",
+					fmt.Sprintf("CA bundle ConfigMap '%s' not found in namespace '%s'", r.name, rs.Namespace)))
 			}
 			continue
 		}
@@ -232,10 +233,23 @@ func (p *pipeline) checkRefs(rs *resolve.Server, refs []podRef) []results.Findin
 				f.ConditionType, f.Reason = "AuthConfigured", "AuthInvalid"
 				f.Message = fmt.Sprintf("Authentication configuration is invalid: %s secret %s/%s is missing key %q; %s", op, rs.Namespace, r.name, r.key, f.Message)
 			}
-			out = append(out, f)
+			out = append(out, p.caBundleCondition(rs, r, f, "CABundleRefInvalid", fmt.Sprintf("Key '%s' not found in ConfigMap '%s'", r.key, r.name)))
 		}
 	}
 	return out
+}
+
+// caBundleCondition gives a finding about the ConfigMap of an inline
+// MCPOIDCConfig's caBundleRef the tags and wording of the advisory
+// condition CABundleRefValidated, on releases that report it
+// (controllers/virtualmcpserver_cabundle.go): one result per problem.
+func (p *pipeline) caBundleCondition(rs *resolve.Server, r podRef, f results.Finding, reason, msg string) results.Finding {
+	if !p.spec.Release().CABundleRefCondition || r.kind != "ConfigMap" || !strings.HasPrefix(r.via, "volume "+podspec.OIDCCABundleVolumePrefix) {
+		return f
+	}
+	f.ConditionType, f.Reason = "CABundleRefValidated", reason
+	f.Message += fmt.Sprintf(" (the operator %s reports CABundleRefValidated=False: %s)", p.spec.Release().Version, msg)
+	return f
 }
 
 // operatorSecretUse names, in the operator's K1 wording, the Secrets the

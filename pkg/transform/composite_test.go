@@ -61,7 +61,7 @@ steps: [{id: s, type: tool, tool: x.y, arguments: {q: "{{ .params.q | upper }}"}
 				f.set("spec.config.compositeToolRefs", `[{name: triage}]`)
 			},
 			want: []want{warnOn("spec.config.compositeToolRefs[0].name", "composite-tool-ref-rejected-at-start",
-				`VirtualMCPCompositeToolDefinition triage is rendered as the operator renders it, but vMCP v0.62.0 refuses it at start (the pod crash-loops): spec.steps[0].arguments[q]: invalid template`)},
+				`VirtualMCPCompositeToolDefinition triage is rendered as the operator renders it, but vMCP v0.63.0 refuses it at start (the pod crash-loops): spec.steps[0].arguments[q]: invalid template`)},
 			rendered: true,
 		},
 	}

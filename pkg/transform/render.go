@@ -253,7 +253,7 @@ func (p *pipeline) decodeObject(n *yaml.RNode, ref results.Ref) {
 			msg += "; the operator ignores this value"
 		case unknown:
 			invalid = true
-			msg = fmt.Sprintf("unknown field: the %s CRD (ToolHive v0.62.0) has no such field; remove it or fix its spelling", kind)
+			msg = fmt.Sprintf("unknown field: the %s CRD (ToolHive %s) has no such field; remove it or fix its spelling", kind, p.spec.Release().Version)
 		case strings.HasPrefix(msg, defaultedPrefix):
 			sev, rule = results.Warning, "required-field-defaulted"
 		case strings.HasPrefix(msg, requiredPrefix):

@@ -102,7 +102,7 @@ var authServerRequired = []string{
 	"upstreamProviders[].type",
 }
 
-// requiredPaths are the properties the ToolHive v0.62.0 CRDs (v1beta1) mark
+// requiredPaths are the properties the ToolHive v0.62.0 CRDs (v1beta1; the same in v0.63.0) mark
 // required and do not default, as schema paths ("[]" is every list item,
 // "{}" every map value). The API server rejects an object that lacks one
 // whose parent is present, so the operator never sees it.

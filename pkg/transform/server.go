@@ -157,7 +157,7 @@ func (p *pipeline) render(s *server) []*yaml.RNode {
 		f.add(notRendered(v.Name))
 		return nil
 	}
-	f.add(offlineConfigChecks(cfg)...)
+	f.add(offlineConfigChecks(cfg, p.spec.Release().Version)...)
 
 	// Serialise each document once; the checksum hashes the same bytes.
 	data := map[string]string{}

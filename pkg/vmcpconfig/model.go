@@ -1,7 +1,7 @@
 // Package vmcpconfig holds the vMCP server configuration (config.yaml) and its
 // conversion from a resolved VirtualMCPServer.
 //
-// The structs mirror the vMCP v0.62.0 config types: the same field order, yaml
+// The structs mirror the vMCP v0.62.0 config types (unchanged in v0.63.0): the same field order, yaml
 // names and omitempty rules, so that go.yaml.in/yaml/v3 writes the same bytes
 // as the operator. The json tags let the same structs decode
 // VirtualMCPServer.spec.config, whose CRD schema is this config.

@@ -1,6 +1,6 @@
 //go:build e2e
 
-// Package e2e boots the real vMCP v0.62.0 on what the example kustomization
+// Package e2e boots the real vMCP of the default operator release (v0.63.0) on what the example kustomization
 // renders, and checks that the function refuses input the real server would
 // refuse. hack/e2e.sh runs it (make e2e); it needs root, kustomize, the vMCP
 // binary and the shared test tools, and fails when any of them is missing.
@@ -91,7 +91,7 @@ func loadEnv(t *testing.T) env {
 	}
 	for what, p := range map[string]string{
 		"E2E_KUSTOMIZE (the kustomize binary)":         e.kustomize,
-		"E2E_VMCP (the vMCP v0.62.0 binary)":           e.vmcp,
+		"E2E_VMCP (the vMCP v0.63.0 binary)":           e.vmcp,
 		"bin/vmcp-render (run make build)":             e.render,
 		"../shared/tools/vmcp-pod-run.sh (test tools)": e.podRun,
 	} {

@@ -56,6 +56,13 @@ func Load(n *yaml.RNode) (Spec, []Problem) {
 		s.Default()
 		probs = append(probs, Problem{Field: "kind", Value: n.GetKind(), Message: fmt.Sprintf("function config must be a %s (%s) or a ConfigMap, not %s", Kind, APIVersion, n.GetKind())})
 	}
+	for i, p := range probs {
+		// A schema error (a number, a list) names the type only; every
+		// problem with the release says which ones exist.
+		if strings.HasSuffix(p.Field, "operatorVersion") && !strings.Contains(p.Message, "supported:") {
+			probs[i].Message = p.Message + "; " + operatorVersionMessage("must be")
+		}
+	}
 	sort.SliceStable(probs, func(i, j int) bool {
 		if probs[i].Field != probs[j].Field {
 			return probs[i].Field < probs[j].Field
@@ -320,6 +327,8 @@ func decodeConfigMap(n *yaml.RNode, s *Spec) []Problem {
 		switch k {
 		case "mode":
 			s.Mode = v
+		case "operatorVersion":
+			s.OperatorVersion = v
 		case "vmcpImage":
 			s.VMCPImage = v
 		case "platform":
@@ -339,7 +348,7 @@ func decodeConfigMap(n *yaml.RNode, s *Spec) []Problem {
 		case "defaultRedisAddr", "defaultRedisSecretName", "defaultRedisSecretKey", "defaultRedisTLSEnabled", "defaultRedisTLSCASecretName", "defaultRedisTLSCASecretKey":
 			probs = append(probs, setRedis(s, k, v, field)...)
 		default:
-			probs = append(probs, Problem{Field: field, Message: fmt.Sprintf("unknown setting %q; known: mode, vmcpImage, platform, absentSecrets, hmacSecret, defaultImagePullSecrets, markConsumedLocalConfig, defaultRedis*", k)})
+			probs = append(probs, Problem{Field: field, Message: fmt.Sprintf("unknown setting %q; known: mode, operatorVersion, vmcpImage, platform, absentSecrets, hmacSecret, defaultImagePullSecrets, markConsumedLocalConfig, defaultRedis*", k)})
 		}
 	}
 	return probs

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vmcp-render/vmcp-render/pkg/release"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
@@ -207,6 +209,55 @@ spec:
 			config: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fn}\ndata:\n  markConsumedLocalConfig: true\n",
 			probs:  []problem{{field: "data.markConsumedLocalConfig", contains: "quote it"}},
 		},
+		"OperatorVersionPinned": {
+			reason: "a pinned older release selects that release's chart image",
+			config: typedHeader + "spec: {operatorVersion: v0.62.0}\n",
+			want: func(s *Spec) {
+				s.OperatorVersion = "v0.62.0"
+				s.VMCPImage = "ghcr.io/stacklok/toolhive/vmcp:v0.62.0"
+			},
+		},
+		"OperatorVersionConfigMap": {
+			reason: "kpt fn eval -- operatorVersion=v0.62.0",
+			config: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fn}\ndata: {operatorVersion: v0.62.0}\n",
+			want: func(s *Spec) {
+				s.OperatorVersion = "v0.62.0"
+				s.VMCPImage = "ghcr.io/stacklok/toolhive/vmcp:v0.62.0"
+			},
+		},
+		"OperatorVersionImageOverride": {
+			reason: "vmcpImage still overrides the release's image",
+			config: typedHeader + "spec: {operatorVersion: v0.62.0, vmcpImage: registry.example.com/vmcp:custom}\n",
+			want: func(s *Spec) {
+				s.OperatorVersion = "v0.62.0"
+				s.VMCPImage = "registry.example.com/vmcp:custom"
+			},
+		},
+		"OperatorVersionOld": {
+			reason: "a release that is not supported is an error naming the supported ones",
+			config: typedHeader + "spec: {operatorVersion: v0.61.0}\n",
+			probs:  []problem{{field: "spec.operatorVersion", contains: "supported: v0.62.0, v0.63.0", value: "v0.61.0"}},
+		},
+		"OperatorVersionLatest": {
+			reason: "latest is not a release: the output must not move under a pinned user",
+			config: typedHeader + "spec: {operatorVersion: latest}\n",
+			probs:  []problem{{field: "spec.operatorVersion", contains: "supported: v0.62.0, v0.63.0", value: "latest"}},
+		},
+		"OperatorVersionNoV": {
+			reason: "0.63.0 without the v is not the release tag",
+			config: typedHeader + "spec: {operatorVersion: 0.63.0}\n",
+			probs:  []problem{{field: "spec.operatorVersion", contains: "supported: v0.62.0, v0.63.0", value: "0.63.0"}},
+		},
+		"OperatorVersionNumber": {
+			reason: "a number is a type error that still names the supported releases",
+			config: typedHeader + "spec: {operatorVersion: 0.63}\n",
+			probs:  []problem{{field: "spec.operatorVersion", contains: "supported: v0.62.0, v0.63.0"}},
+		},
+		"OperatorVersionConfigMapBad": {
+			reason: "the ConfigMap form is checked the same way",
+			config: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fn}\ndata: {operatorVersion: v0.64.0}\n",
+			probs:  []problem{{field: "spec.operatorVersion", contains: "supported: v0.62.0, v0.63.0", value: "v0.64.0"}},
+		},
 		"WrongAPIVersion": {
 			reason: "a VMCPRender of another version is refused, not guessed",
 			config: "apiVersion: fn.vmcp-render.dev/v1\nkind: VMCPRender\n",
@@ -351,7 +402,8 @@ func TestSchemaDefaultsMatchDefault(t *testing.T) {
 		want   any
 	}{
 		"mode":                    {reason: "mode default", got: props["mode"].Default, want: d.Mode},
-		"vmcpImage":               {reason: "image default", got: props["vmcpImage"].Default, want: d.VMCPImage},
+		"operatorVersion":         {reason: "release default: the newest", got: props["operatorVersion"].Default, want: d.OperatorVersion},
+		"vmcpImage":               {reason: "the image default follows operatorVersion, so the schema has none", got: props["vmcpImage"].Default, want: nil},
 		"platform":                {reason: "platform default", got: props["platform"].Default, want: d.Platform},
 		"absentSecrets":           {reason: "absent Secrets default", got: props["absentSecrets"].Default, want: d.AbsentSecrets},
 		"hmacSecret":              {reason: "HMAC default", got: props["hmacSecret"].Default, want: d.HMACSecret},
@@ -406,7 +458,7 @@ func TestFrameworkHooks(t *testing.T) {
 			err := framework.LoadFunctionConfig(yaml.MustParse(tc.config), &got)
 			if tc.wantErr == "" {
 				require.NoError(t, err, tc.reason)
-				assert.Equal(t, DefaultVMCPImage, got.Spec.VMCPImage, tc.reason)
+				assert.Equal(t, release.Newest().VMCPImage, got.Spec.VMCPImage, tc.reason)
 				return
 			}
 			require.Error(t, err, tc.reason)

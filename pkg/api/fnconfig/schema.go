@@ -1,7 +1,11 @@
 package fnconfig
 
 import (
+	"strings"
+
 	"k8s.io/kube-openapi/pkg/validation/spec"
+
+	"github.com/vmcp-render/vmcp-render/pkg/release"
 )
 
 // Schema returns the OpenAPI v3 schema of the VMCPRender function config.
@@ -42,8 +46,9 @@ func Schema() *spec.Schema {
 	specSchema := closed("Settings of the render.", map[string]spec.Schema{
 		"mode": enum("render emits the objects and the results; validate emits only the results.",
 			ModeRender, ModeRender, ModeValidate),
-		"vmcpImage": *spec.StringProperty().WithDescription("vMCP image of the Deployments (the operator's VMCP_IMAGE).").
-			WithDefault(DefaultVMCPImage),
+		"operatorVersion": *spec.StringProperty().WithDescription("ToolHive operator release to render for: " +
+			strings.Join(release.Versions(), ", ") + "; default the newest. Pin the release your cluster runs.").WithDefault(release.Newest().Version),
+		"vmcpImage": *spec.StringProperty().WithDescription("vMCP image of the Deployments (the operator's VMCP_IMAGE); default the image of operatorVersion's chart."),
 		"defaultImagePullSecrets": *spec.ArrayProperty(spec.StringProperty()).
 			WithDescription("Image pull Secrets added to every Deployment (TOOLHIVE_DEFAULT_IMAGE_PULL_SECRETS)."),
 		"defaultRedis": redis,

@@ -3,13 +3,12 @@
 // an offline renderer has to make that the operator does not.
 package fnconfig
 
+import "github.com/vmcp-render/vmcp-render/pkg/release"
+
 const (
 	// APIVersion and Kind of the typed function config.
 	APIVersion = "fn.vmcp-render.dev/v1alpha1"
 	Kind       = "VMCPRender"
-
-	// DefaultVMCPImage is the vMCP image the v0.62.0 operator chart sets.
-	DefaultVMCPImage = "ghcr.io/stacklok/toolhive/vmcp:v0.62.0"
 
 	// defaultRedisSecretKey is the operator's key for the default Redis password.
 	defaultRedisSecretKey = "redis-password"
@@ -60,7 +59,11 @@ type Metadata struct {
 type Spec struct {
 	// Mode is render (emit objects and results) or validate (results only).
 	Mode string `json:"mode,omitempty" yaml:"mode,omitempty"`
-	// VMCPImage is the operator's VMCP_IMAGE.
+	// OperatorVersion is the ToolHive operator release to render for (see
+	// pkg/release); default the newest supported. Users pin it to the
+	// release their cluster runs.
+	OperatorVersion string `json:"operatorVersion,omitempty" yaml:"operatorVersion,omitempty"`
+	// VMCPImage is the operator's VMCP_IMAGE; default the release's chart's.
 	VMCPImage string `json:"vmcpImage,omitempty" yaml:"vmcpImage,omitempty"`
 	// DefaultImagePullSecrets is the operator's TOOLHIVE_DEFAULT_IMAGE_PULL_SECRETS.
 	DefaultImagePullSecrets []string `json:"defaultImagePullSecrets,omitempty" yaml:"defaultImagePullSecrets,omitempty"`
@@ -102,8 +105,11 @@ func (s *Spec) Default() {
 	if s.Mode == "" {
 		s.Mode = ModeRender
 	}
+	if s.OperatorVersion == "" {
+		s.OperatorVersion = release.Newest().Version
+	}
 	if s.VMCPImage == "" {
-		s.VMCPImage = DefaultVMCPImage
+		s.VMCPImage = s.Release().VMCPImage
 	}
 	if s.Platform == "" {
 		s.Platform = PlatformKubernetes
@@ -117,6 +123,15 @@ func (s *Spec) Default() {
 	if r := s.DefaultRedis; r != nil && r.SecretName != "" && r.SecretKey == "" {
 		r.SecretKey = defaultRedisSecretKey
 	}
+}
+
+// Release is the operator release selected, the newest when the setting
+// is not a supported one (Validate reports that).
+func (s *Spec) Release() release.Release {
+	if r, ok := release.Lookup(s.OperatorVersion); ok {
+		return r
+	}
+	return release.Newest()
 }
 
 // Defaults returns a Spec with every default applied.

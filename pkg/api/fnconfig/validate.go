@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/vmcp-render/vmcp-render/pkg/release"
 )
 
 // imageRef is the Docker reference grammar (name[:tag][@digest]), enough to
@@ -28,8 +30,11 @@ func (s *Spec) Validate() []Problem {
 	enum("spec.platform", s.Platform, PlatformKubernetes, PlatformOpenShift)
 	enum("spec.absentSecrets", s.AbsentSecrets, AbsentIgnore, AbsentWarn, AbsentError)
 	enum("spec.hmacSecret", s.HMACSecret, HMACReference, HMACGenerate)
+	if _, ok := release.Lookup(s.OperatorVersion); !ok {
+		p = append(p, Problem{Field: "spec.operatorVersion", Value: s.OperatorVersion, Message: operatorVersionMessage(fmt.Sprintf("%q is not", s.OperatorVersion))})
+	}
 	if !imageRef.MatchString(s.VMCPImage) {
-		p = append(p, Problem{Field: "spec.vmcpImage", Value: s.VMCPImage, Message: fmt.Sprintf("spec.vmcpImage %q is not a valid image reference (expected registry/repository[:tag][@digest], e.g. %s)", s.VMCPImage, DefaultVMCPImage)})
+		p = append(p, Problem{Field: "spec.vmcpImage", Value: s.VMCPImage, Message: fmt.Sprintf("spec.vmcpImage %q is not a valid image reference (expected registry/repository[:tag][@digest], e.g. %s)", s.VMCPImage, s.Release().VMCPImage)})
 	}
 	for i, n := range s.DefaultImagePullSecrets {
 		if !dnsSubdomain.MatchString(n) {
@@ -54,4 +59,10 @@ func (s *Spec) Validate() []Problem {
 		}
 	}
 	return p
+}
+
+// operatorVersionMessage says which releases are supported.
+func operatorVersionMessage(what string) string {
+	return fmt.Sprintf("spec.operatorVersion %s a supported ToolHive operator release; supported: %s (set the release your cluster's operator runs)",
+		what, strings.Join(release.Versions(), ", "))
 }

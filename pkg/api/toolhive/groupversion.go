@@ -17,7 +17,8 @@ import (
 // Group is the API group of every ToolHive kind.
 const Group = "toolhive.stacklok.dev"
 
-// Versions served by the v0.62.0 CRDs. The operator always writes v1beta1.
+// Versions served by the CRDs (v0.62.0 and v0.63.0 ship the same). The
+// operator always writes v1beta1.
 const (
 	VersionV1Beta1  = "v1beta1"
 	VersionV1Alpha1 = "v1alpha1"

@@ -1,7 +1,7 @@
 package toolhive
 
 // The CRD's structural constraints (enum, pattern, length, item and
-// property counts, list-type set/map) of ToolHive v0.62.0, by schema path
+// property counts, list-type set/map) of ToolHive v0.62.0 (the same in v0.63.0), by schema path
 // ("[]" for list items, "{}" for map values). The API server enforces them at
 // admission, before the operator ever sees the object, so offline they are
 // schema errors. TestConstraintsMatchCRDs keeps these tables equal to the

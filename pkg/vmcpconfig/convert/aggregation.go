@@ -125,11 +125,12 @@ func (c *converter) compositeTools(inline []vmcpconfig.CompositeToolConfig, refs
 			return nil, false
 		}
 		if d.Status.ValidationStatus == "" {
-			// v0.62.0 has no controller for definitions, so the operator
-			// copies one without status as it is; vMCP checks it at start.
+			// The operator has no controller for definitions (v0.62.0 and
+			// v0.63.0), so it copies one without status as it is; vMCP
+			// checks it at start.
 			if errs := ValidateCompositeTool("spec", &d.Spec); len(errs) > 0 {
 				c.warn(results.Finding{Field: field, CurrentValue: r.Name, Rule: "composite-tool-ref-rejected-at-start",
-					Message: fmt.Sprintf("VirtualMCPCompositeToolDefinition %s is rendered as the operator renders it, but vMCP v0.62.0 refuses it at start (the pod crash-loops): %s; fix the definition", r.Name, joinSemicolon(errs))})
+					Message: fmt.Sprintf("VirtualMCPCompositeToolDefinition %s is rendered as the operator renders it, but vMCP %s refuses it at start (the pod crash-loops): %s; fix the definition", r.Name, c.spec.Release().Version, joinSemicolon(errs))})
 			}
 		}
 		out = append(out, d.Spec)
