@@ -18,6 +18,9 @@ type Entry struct {
 	// Invalid marks an object that failed to decode; references to it are
 	// reported instead of silently using a half-decoded object.
 	Invalid bool
+	// DerivedURL is set when the object had no status in the input and got
+	// the one its controller writes (workloadStatus: derive): its URL.
+	DerivedURL string
 	// Malformed marks a stand-in for an item that is not a well-formed
 	// object: the API server would refuse it, so the operator would find
 	// nothing where it is referenced.

@@ -61,6 +61,8 @@ type Workload struct {
 	RemoteURL string
 	// Entry is set for MCPServerEntry members (CA bundle, header forwarding).
 	Entry *toolhive.MCPServerEntry
+	// StatusDerived: the status (URL, phase) was derived from the spec.
+	StatusDerived bool
 }
 
 // Workloads lists the group's members in the operator's order.
@@ -71,7 +73,7 @@ func (s *Server) Workloads() []Workload {
 		if e.Invalid {
 			continue
 		}
-		w := Workload{Name: e.Obj.GetName(), Annotations: e.Obj.GetAnnotations()}
+		w := Workload{Name: e.Obj.GetName(), Annotations: e.Obj.GetAnnotations(), StatusDerived: e.DerivedURL != ""}
 		switch o := e.Obj.(type) {
 		case *toolhive.MCPServer:
 			w.Kind = toolhive.KindMCPServer

@@ -515,9 +515,19 @@ func badCases() []badCase {
 		},
 		{
 			name:   "E3-embedding-not-ready",
-			reason: "E3: an EmbeddingServer without a Ready status blocks rendering (the operator waits)",
+			reason: "E3: with workloadStatus: input, an EmbeddingServer without a Ready status blocks rendering (the operator waits)",
 			edit: func(f *fixture) {
 				f.add(doc("EmbeddingServer", "tei", "model: BAAI/bge-small-en-v1.5"))
+				f.set("spec.embeddingServerRef", `{name: tei}`)
+			},
+			config: func(s *fnconfig.Spec) { s.WorkloadStatus = fnconfig.WorkloadStatusInput },
+			want:   []want{errOn("spec.embeddingServerRef.name", "embedding-server-not-ready", "EmbeddingServer is not yet ready")},
+		},
+		{
+			name:   "E3-embedding-pending-in-input",
+			reason: "E3: a status in the input wins over derivation: Pending blocks rendering",
+			edit: func(f *fixture) {
+				f.add(doc("EmbeddingServer", "tei", "model: BAAI/bge-small-en-v1.5") + "status: {phase: Pending}\n")
 				f.set("spec.embeddingServerRef", `{name: tei}`)
 			},
 			want: []want{errOn("spec.embeddingServerRef.name", "embedding-server-not-ready", "EmbeddingServer is not yet ready")},

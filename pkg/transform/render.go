@@ -275,6 +275,9 @@ func (p *pipeline) decodeObject(n *yaml.RNode, ref results.Ref) {
 	}
 	obj.SetNamespace(ns)
 	e := &resolve.Entry{Obj: obj, Ref: ref, Invalid: invalid}
+	if p.spec.WorkloadStatus == fnconfig.WorkloadStatusDerive && !invalid {
+		e.DerivedURL = p.deriveStatus(obj, ref)
+	}
 	if dup := p.ix.Add(kind, e); dup != nil {
 		// Which copy is meant is ambiguous: fail closed, use neither.
 		p.invalidate(dup)

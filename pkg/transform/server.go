@@ -17,6 +17,7 @@ import (
 	"github.com/vmcp-render/vmcp-render/pkg/podspec"
 	"github.com/vmcp-render/vmcp-render/pkg/resolve"
 	"github.com/vmcp-render/vmcp-render/pkg/results"
+	"github.com/vmcp-render/vmcp-render/pkg/status"
 	"github.com/vmcp-render/vmcp-render/pkg/vmcpconfig"
 	"github.com/vmcp-render/vmcp-render/pkg/vmcpconfig/convert"
 	"github.com/vmcp-render/vmcp-render/pkg/workload"
@@ -313,6 +314,9 @@ func (p *pipeline) checkEmbeddingServer(rs *resolve.Server) []results.Finding {
 			Message: fmt.Sprintf("Referenced EmbeddingServer %s not found; add the EmbeddingServer (with its status) to the input or fix the name", ref.Name) + rs.WrongKindHint(toolhive.KindEmbeddingServer, ref.Name)}}
 	}
 	st := e.Obj.(*toolhive.EmbeddingServer).Status
+	if e.DerivedURL != "" {
+		return []results.Finding{status.Derived("spec.embeddingServerRef.name", toolhive.KindEmbeddingServer, ref.Name, e.DerivedURL)}
+	}
 	switch {
 	case st.Phase == "Failed":
 		return []results.Finding{{Field: "spec.embeddingServerRef.name", CurrentValue: ref.Name, Rule: "embedding-server-failed",

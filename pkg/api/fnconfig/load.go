@@ -337,6 +337,8 @@ func decodeConfigMap(n *yaml.RNode, s *Spec) []Problem {
 			s.AbsentSecrets = v
 		case "hmacSecret":
 			s.HMACSecret = v
+		case "workloadStatus":
+			s.WorkloadStatus = v
 		case "defaultImagePullSecrets":
 			s.DefaultImagePullSecrets = splitList(v)
 		case "markConsumedLocalConfig":
@@ -348,7 +350,7 @@ func decodeConfigMap(n *yaml.RNode, s *Spec) []Problem {
 		case "defaultRedisAddr", "defaultRedisSecretName", "defaultRedisSecretKey", "defaultRedisTLSEnabled", "defaultRedisTLSCASecretName", "defaultRedisTLSCASecretKey":
 			probs = append(probs, setRedis(s, k, v, field)...)
 		default:
-			probs = append(probs, Problem{Field: field, Message: fmt.Sprintf("unknown setting %q; known: mode, operatorVersion, vmcpImage, platform, absentSecrets, hmacSecret, defaultImagePullSecrets, markConsumedLocalConfig, defaultRedis*", k)})
+			probs = append(probs, Problem{Field: field, Message: fmt.Sprintf("unknown setting %q; known: mode, operatorVersion, vmcpImage, platform, absentSecrets, hmacSecret, workloadStatus, defaultImagePullSecrets, markConsumedLocalConfig, defaultRedis*", k)})
 		}
 	}
 	return probs

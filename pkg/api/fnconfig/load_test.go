@@ -407,6 +407,7 @@ func TestSchemaDefaultsMatchDefault(t *testing.T) {
 		"platform":                {reason: "platform default", got: props["platform"].Default, want: d.Platform},
 		"absentSecrets":           {reason: "absent Secrets default", got: props["absentSecrets"].Default, want: d.AbsentSecrets},
 		"hmacSecret":              {reason: "HMAC default", got: props["hmacSecret"].Default, want: d.HMACSecret},
+		"workloadStatus":          {reason: "workload status default: derive", got: props["workloadStatus"].Default, want: d.WorkloadStatus},
 		"markConsumedLocalConfig": {reason: "local-config default", got: props["markConsumedLocalConfig"].Default, want: d.MarkConsumedLocalConfig},
 		"redisSecretKey": {reason: "Redis secret key default",
 			got: props["defaultRedis"].Properties["secretKey"].Default,

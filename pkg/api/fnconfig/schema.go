@@ -58,6 +58,8 @@ func Schema() *spec.Schema {
 			AbsentWarn, AbsentIgnore, AbsentWarn, AbsentError),
 		"hmacSecret": enum("reference the <name>-hmac-secret Secret, or generate a random one (non-deterministic output).",
 			HMACReference, HMACReference, HMACGenerate),
+		"workloadStatus": enum("derive: an MCPServer, MCPRemoteProxy or EmbeddingServer without status gets the one its controller writes once it runs; input: only statuses in the input count.",
+			WorkloadStatusDerive, WorkloadStatusDerive, WorkloadStatusInput),
 		"markConsumedLocalConfig": *spec.BooleanProperty().
 			WithDescription(`Annotate the rendered ToolHive resources config.kubernetes.io/local-config: "true".`).WithDefault(false),
 	})

@@ -33,6 +33,15 @@ const (
 	HMACGenerate  = "generate"
 )
 
+// Where workload statuses come from.
+const (
+	// WorkloadStatusDerive: a workload without status gets the one its
+	// controller writes once it runs (pkg/status); a status in the input wins.
+	WorkloadStatusDerive = "derive"
+	// WorkloadStatusInput: only statuses in the input count.
+	WorkloadStatusInput = "input"
+)
+
 // Platforms.
 const (
 	PlatformKubernetes = "kubernetes"
@@ -79,6 +88,10 @@ type Spec struct {
 	// <name>-hmac-secret and the function warns when it is absent) or
 	// generate (emit a random Secret; output is then not deterministic).
 	HMACSecret string `json:"hmacSecret,omitempty" yaml:"hmacSecret,omitempty"`
+	// WorkloadStatus is derive (default) or input: where the status of an
+	// MCPServer, MCPRemoteProxy or EmbeddingServer comes from when the
+	// input, as kept in Git, holds none.
+	WorkloadStatus string `json:"workloadStatus,omitempty" yaml:"workloadStatus,omitempty"`
 	// MarkConsumedLocalConfig marks the ToolHive resources that were rendered
 	// config.kubernetes.io/local-config: "true" so kustomize drops them.
 	MarkConsumedLocalConfig bool `json:"markConsumedLocalConfig,omitempty" yaml:"markConsumedLocalConfig,omitempty"`
@@ -119,6 +132,9 @@ func (s *Spec) Default() {
 	}
 	if s.HMACSecret == "" {
 		s.HMACSecret = HMACReference
+	}
+	if s.WorkloadStatus == "" {
+		s.WorkloadStatus = WorkloadStatusDerive
 	}
 	if r := s.DefaultRedis; r != nil && r.SecretName != "" && r.SecretKey == "" {
 		r.SecretKey = defaultRedisSecretKey

@@ -30,6 +30,7 @@ func (s *Spec) Validate() []Problem {
 	enum("spec.platform", s.Platform, PlatformKubernetes, PlatformOpenShift)
 	enum("spec.absentSecrets", s.AbsentSecrets, AbsentIgnore, AbsentWarn, AbsentError)
 	enum("spec.hmacSecret", s.HMACSecret, HMACReference, HMACGenerate)
+	enum("spec.workloadStatus", s.WorkloadStatus, WorkloadStatusDerive, WorkloadStatusInput)
 	if _, ok := release.Lookup(s.OperatorVersion); !ok {
 		p = append(p, Problem{Field: "spec.operatorVersion", Value: s.OperatorVersion, Message: operatorVersionMessage(fmt.Sprintf("%q is not", s.OperatorVersion))})
 	}

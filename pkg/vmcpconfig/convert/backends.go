@@ -7,6 +7,7 @@ import (
 	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
 	"github.com/vmcp-render/vmcp-render/pkg/resolve"
 	"github.com/vmcp-render/vmcp-render/pkg/results"
+	"github.com/vmcp-render/vmcp-render/pkg/status"
 	"github.com/vmcp-render/vmcp-render/pkg/vmcpconfig"
 )
 
@@ -85,6 +86,9 @@ func (c *converter) staticBackends(excluded map[string]bool) ([]vmcpconfig.Stati
 		}
 		b.Metadata = md
 		out = append(out, b)
+		if w.StatusDerived {
+			c.out.Findings = append(c.out.Findings, status.Derived("spec.groupRef.name", w.Kind, w.Name, w.URL))
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	if len(out) == 0 {
