@@ -50,6 +50,8 @@ func TestDerivedWorkloadStatus(t *testing.T) {
 			server("papers", "transport: streamable-http"), fnconfig.WorkloadStatusInput, "", "", false, "static-mode-no-backends"},
 		{"underivable-transport", "a transport the controller cannot serve: a warning, nothing derived",
 			server("papers", "transport: websocket"), "", "", "", false, "workload-status-underivable"},
+		{"no-namespace", "a workload without namespace is derived for namespace default, with a warning (it is not in the server's namespace then)",
+			strings.Replace(server("papers", "transport: streamable-http"), "  namespace: toolhive\n", "", 1), "", "", "", false, "namespace-missing"},
 		{"underivable-port", "a port outside 1-65535",
 			proxy("slack", "transport: sse\nproxyPort: 70000"), "", "", "", false, "workload-status-underivable"},
 	}
