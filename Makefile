@@ -11,7 +11,7 @@ KUSTOMIZE_VERSION := v5.8.2
 KUSTOMIZE   := $(GOBIN)/kustomize
 IMAGE       ?= ghcr.io/vmcp-render/vmcp-render:$(VERSION)
 
-.PHONY: all build test unit e2e example lint bench bench-smoke image clean fuzz
+.PHONY: all build test unit e2e example lint bench bench-smoke image clean fuzz rules
 
 all: build
 
@@ -48,6 +48,10 @@ fuzz-smoke:
 
 fuzz:
 	hack/fuzz.sh 10m
+
+## rules: regenerate pkg/report/rules_gen.go (SARIF rule docs) from the README's results reference.
+rules:
+	$(GO) run ./hack/rulesgen
 
 ## bench: whole-process benchmark against a no-op kyaml function, 1/100/1000 servers.
 bench:

@@ -17,6 +17,7 @@ import (
 	"github.com/vmcp-render/vmcp-render/pkg/api/fnconfig"
 	"github.com/vmcp-render/vmcp-render/pkg/input"
 	"github.com/vmcp-render/vmcp-render/pkg/release"
+	"github.com/vmcp-render/vmcp-render/pkg/report"
 	"github.com/vmcp-render/vmcp-render/pkg/results"
 	"github.com/vmcp-render/vmcp-render/pkg/transform"
 )
@@ -88,6 +89,11 @@ func runCLI(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
+	var usage usageError
+	if errors.As(err, &usage) {
+		fmt.Fprintf(stderr, "vmcp-render: usage: %v (see vmcp-render --help)\n", err)
+		return 2
+	}
 	if !errors.Is(err, errResults) {
 		// Build silences cobra and the framework; say what went wrong.
 		fmt.Fprintf(stderr, "vmcp-render: %v\n", err)
@@ -96,18 +102,26 @@ func runCLI(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 func newCommand(stdout, stderr io.Writer) *cobra.Command {
+	rep := &reporting{stderr: stderr}
 	p := framework.ResourceListProcessorFunc(func(rl *framework.ResourceList) error {
-		return process(rl, nil, stderr)
+		return process(rl, nil, rep)
 	})
 	// Standalone mode is our own (see standalone), and so is stdin: execute
 	// is framework.Execute with a streaming writer (see stream.go).
 	cmd := command.Build(p, command.StandaloneDisabled, true)
 	cmd.RunE = func(c *cobra.Command, args []string) error {
+		if err := rep.check(); err != nil {
+			return err
+		}
 		if len(args) == 0 {
 			return execute(p, c.InOrStdin(), c.OutOrStdout())
 		}
-		return standalone(c.InOrStdin(), c.OutOrStdout(), stderr, args)
+		return standalone(c.InOrStdin(), c.OutOrStdout(), rep, args)
 	}
+	cmd.Flags().StringVar(&rep.format, "results-format", report.FormatText,
+		"how results are reported besides the output: text (one line each on stderr), github (workflow commands on stderr: annotations on the line in a pull request) or sarif (a SARIF 2.1.0 log in --results-file; text lines on stderr)")
+	cmd.Flags().StringVar(&rep.file, "results-file", "", "also write the results, in --results-format, to this file (required for sarif); written whole or not at all")
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	cmd.Use = "vmcp-render [FUNCTION_CONFIG INPUT...]"
 	cmd.Short = "Render and validate ToolHive VirtualMCPServer resources offline (KRM function)"
 	cmd.Long = fmt.Sprintf(long, releases())
@@ -122,7 +136,7 @@ func newCommand(stdout, stderr io.Writer) *cobra.Command {
 // it return an error (exit 1); warnings alone do not. sources, when given,
 // say where each item came from (standalone mode), for the items that
 // cannot carry it in an annotation.
-func process(rl *framework.ResourceList, sources []results.Ref, stderr io.Writer) error {
+func process(rl *framework.ResourceList, sources []results.Ref, rep *reporting) error {
 	spec, probs := fnconfig.Load(rl.FunctionConfig)
 	var rs framework.Results
 	if len(probs) > 0 {
@@ -140,8 +154,8 @@ func process(rl *framework.ResourceList, sources []results.Ref, stderr io.Writer
 	}
 	results.Sort(rs)
 	rl.Results = rs
-	for _, r := range rs {
-		fmt.Fprintln(stderr, results.Line(r))
+	if err := rep.emit(rs); err != nil {
+		return err
 	}
 	if results.HasErrors(rs) {
 		return errResults
@@ -152,7 +166,7 @@ func process(rl *framework.ResourceList, sources []results.Ref, stderr io.Writer
 // standalone reads the function config file and the input files, runs the
 // processor and prints plain YAML. Items carry their file name while the
 // function runs, so results say where a problem is.
-func standalone(stdin io.Reader, stdout, stderr io.Writer, args []string) error {
+func standalone(stdin io.Reader, stdout io.Writer, rep *reporting, args []string) error {
 	fc, err := readFunctionConfig(args[0])
 	if err != nil {
 		return err
@@ -194,7 +208,24 @@ func standalone(stdin io.Reader, stdout, stderr io.Writer, args []string) error 
 		}
 		rl.Items = append(rl.Items, items...)
 	}
-	procErr := process(rl, sources, stderr)
+	// Results point at the line of their field in the file read.
+	byOrigin := map[results.Ref]*yaml.RNode{}
+	for i, n := range rl.Items {
+		byOrigin[sources[i]] = n
+	}
+	located := *rep
+	located.locate = func(r *framework.Result) (int, int) {
+		if r.File == nil {
+			return 0, 0
+		}
+		n := byOrigin[results.Ref{File: r.File.Path, Index: r.File.Index}]
+		field := ""
+		if r.Field != nil {
+			field = r.Field.Path
+		}
+		return input.Position(n, field)
+	}
+	procErr := process(rl, sources, &located)
 	var out []*yaml.RNode
 	bad := malformedItems(rl.Items)
 	for _, n := range rl.Items {

@@ -116,7 +116,7 @@ func TestStandalone(t *testing.T) {
 			reason:    "config file then inputs: the inputs and every rendered object, as plain YAML",
 			args:      []string{typed, in},
 			wantKinds: append([]string{"VirtualMCPServer", "MCPGroup"}, rendered...),
-			stderr:    []string{"[hmac-secret-absent] (" + in + ")"},
+			stderr:    []string{"[hmac-secret-absent] (" + in + ":"},
 		},
 		"EmptyConfigIsDefaults": {
 			reason:    "an empty config file (or /dev/null) stands for the defaults",
@@ -133,7 +133,7 @@ func TestStandalone(t *testing.T) {
 			args:      []string{empty, "-"},
 			stdin:     string(inBytes),
 			wantKinds: rendered,
-			stderr:    []string{"(-)"},
+			stderr:    []string{"(-:"},
 		},
 		"LocalConfigDropped": {
 			reason:    "with markConsumedLocalConfig the rendered VirtualMCPServer is left out, as kustomize would leave it out",

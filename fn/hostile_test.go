@@ -13,6 +13,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/vmcp-render/vmcp-render/pkg/report"
 )
 
 // sentinel is planted in Secrets; it may appear in the output only where
@@ -286,4 +288,9 @@ func TestHostileStandaloneFiles(t *testing.T) {
 			assert.Contains(t, errOut, filepath.Base(tc.file), "%s: the file is named", tc.reason)
 		})
 	}
+}
+
+// discardResults reports in text to nowhere (in-process runs).
+func discardResults() *reporting {
+	return &reporting{format: report.FormatText, stderr: io.Discard}
 }

@@ -163,7 +163,7 @@ func TestExecuteMatchesFramework(t *testing.T) {
 	inputs["benchmark fixture, 3 servers"] = benchfixture.ResourceList(3)
 
 	p := framework.ResourceListProcessorFunc(func(rl *framework.ResourceList) error {
-		return process(rl, nil, io.Discard)
+		return process(rl, nil, discardResults())
 	})
 	for name, in := range inputs {
 		t.Run(name, func(t *testing.T) {
@@ -183,7 +183,7 @@ func TestExecuteMatchesFramework(t *testing.T) {
 func BenchmarkExecute(b *testing.B) {
 	in := benchfixture.ResourceList(1000)
 	p := framework.ResourceListProcessorFunc(func(rl *framework.ResourceList) error {
-		return process(rl, nil, io.Discard)
+		return process(rl, nil, discardResults())
 	})
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
@@ -222,7 +222,7 @@ func TestBlockWriterMatchesYAML(t *testing.T) {
 	var err error
 	rl.Items, err = (&kio.ByteReader{Reader: bytes.NewReader(benchfixture.ResourceList(2))}).Read()
 	require.NoError(t, err)
-	require.NoError(t, process(rl, nil, io.Discard))
+	require.NoError(t, process(rl, nil, discardResults()))
 	items = append(items, rl.Items...)
 
 	w := newBlockWriter()
@@ -287,7 +287,7 @@ func benchmarkWrite(b *testing.B, write func(io.Writer, *kio.ByteReadWriter, []*
 	items, err := rw.Read()
 	require.NoError(b, err)
 	rl := &framework.ResourceList{Items: items}
-	require.NoError(b, process(rl, nil, io.Discard))
+	require.NoError(b, process(rl, nil, discardResults()))
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := write(io.Discard, rw, rl.Items); err != nil {

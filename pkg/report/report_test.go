@@ -1,0 +1,80 @@
+package report
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+
+	"github.com/vmcp-render/vmcp-render/internal/testpaths"
+	"github.com/vmcp-render/vmcp-render/pkg/results"
+)
+
+// TestRulesGenerated keeps rules_gen.go equal to what hack/rulesgen makes
+// of the README's results reference: one source for the rule docs.
+func TestRulesGenerated(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join(testpaths.Root(t), "README.md"))
+	require.NoError(t, err)
+	want, err := GenerateRules(readme)
+	require.NoError(t, err)
+	got, err := os.ReadFile("rules_gen.go")
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(got), "rules_gen.go is stale: run go run ./hack/rulesgen")
+	_, ok := RuleDoc("malformed")
+	assert.True(t, ok)
+}
+
+func located(sev framework.Severity, rule, file string, line, col int, msg string) Located {
+	r := results.Result(results.Ref{Kind: "VirtualMCPServer", Name: "x", Namespace: "ns", File: file},
+		results.Finding{Severity: sev, Rule: rule, Field: "spec.a", Message: msg})
+	return Located{Result: r, Line: line, Column: col}
+}
+
+func TestGitHub(t *testing.T) {
+	cases := []struct {
+		reason string
+		in     Located
+		want   string
+	}{
+		{"an error with a position", located(framework.Error, "schema", "a.yaml", 3, 5, "bad"),
+			"::error file=a.yaml,line=3,col=5,title=schema::VirtualMCPServer ns/x: spec.a: bad [schema]"},
+		{"a warning without a position keeps the file", located(framework.Warning, "secret-absent", "a.yaml", 0, 0, "absent"),
+			"::warning file=a.yaml,title=secret-absent::VirtualMCPServer ns/x: spec.a: absent [secret-absent]"},
+		{"an info is a notice; properties and data are escaped", located(framework.Info, "r", "dir,x:y.yaml", 1, 1, "50% done\nnext"),
+			"::notice file=dir%2Cx%3Ay.yaml,line=1,col=1,title=r::VirtualMCPServer ns/x: spec.a: 50%25 done next [r]"},
+	}
+	for _, tc := range cases {
+		assert.Equal(t, tc.want, GitHub(tc.in), tc.reason)
+	}
+}
+
+// TestSARIFValidates: the log is SARIF 2.1.0 by the specification's JSON
+// schema (go-sarif validates against it), read back the same.
+func TestSARIFValidates(t *testing.T) {
+	b, err := SARIF([]Located{
+		located(framework.Error, "schema", "a.yaml", 3, 5, "bad"),
+		located(framework.Info, "no-virtualmcpserver", "", 0, 0, "nothing"),
+	}, "v1.2.3")
+	require.NoError(t, err)
+	rep, err := sarif.FromBytes(b)
+	require.NoError(t, err)
+	require.NoError(t, rep.Validate())
+	require.Len(t, rep.Runs, 1)
+	run := rep.Runs[0]
+	assert.Equal(t, "vmcp-render", *run.Tool.Driver.Name)
+	assert.Equal(t, "v1.2.3", *run.Tool.Driver.Version)
+	require.Len(t, run.Tool.Driver.Rules, 2)
+	assert.Equal(t, "no-virtualmcpserver", *run.Tool.Driver.Rules[0].ID)
+	assert.NotEmpty(t, *run.Tool.Driver.Rules[1].ShortDescription.Text, "the README's doc")
+	require.Len(t, run.Results, 2)
+	loc := run.Results[0].Locations[0].PhysicalLocation
+	assert.Equal(t, "a.yaml", *loc.ArtifactLocation.URI)
+	assert.Equal(t, 3, *loc.Region.StartLine)
+	assert.Equal(t, 5, *loc.Region.StartColumn)
+	assert.Equal(t, "error", run.Results[0].Level)
+	assert.Empty(t, run.Results[1].Locations, "a result without a file has no location")
+}
