@@ -11,7 +11,7 @@ KUSTOMIZE_VERSION := v5.8.2
 KUSTOMIZE   := $(GOBIN)/kustomize
 IMAGE       ?= ghcr.io/vmcp-render/vmcp-render:$(VERSION)
 
-.PHONY: all build test unit e2e example lint bench bench-smoke image clean fuzz rules
+.PHONY: all build test unit e2e example example-check lint bench bench-smoke image clean fuzz rules
 
 all: build
 
@@ -24,20 +24,34 @@ $(BIN): $(shell find fn pkg -name '*.go' -not -name '*_test.go') go.mod go.sum
 $(KUSTOMIZE):
 	$(GO) install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
 
+# kpt, built from the Go module proxy by the shared kit (kpt's own go install
+# is refused by the proxy); installed only when missing or at another version.
+KPT_VERSION := v1.0.0-beta.61
+KPT         := $(GOBIN)/kpt
+
+.PHONY: kpt
+kpt:
+	@if ! [ -x "$(KPT)" ] || ! "$(KPT)" version 2>/dev/null | grep -q "$(KPT_VERSION)"; then \
+		../shared/tools/kpt-kit/build-kpt.sh "$(KPT)"; fi
+
 .PHONY: kustomize
 kustomize:
 	@if ! [ -x "$(KUSTOMIZE)" ] || ! "$(KUSTOMIZE)" version 2>/dev/null | grep -q "$(KUSTOMIZE_VERSION)"; then \
 		$(GO) install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION); fi
 
-## example: render examples/kustomization with the real kustomize (exec function).
+## example: render examples/kustomization with the real kustomize (exec function) and print it.
 example: build kustomize
 	hack/example.sh "$(KUSTOMIZE)"
 
-## test: everything CI runs: unit and golden tests, examples, e2e against the real vMCP, a fuzz and a benchmark smoke run.
-test: unit example e2e fuzz-smoke bench-smoke
+## example-check: the same, compared with examples/kustomization/expected/output.yaml.
+example-check: build kustomize
+	hack/example.sh --check "$(KUSTOMIZE)"
 
-unit: build kustomize
-	KUSTOMIZE="$(KUSTOMIZE)" $(GO) test -count=1 ./...
+## test: everything CI runs: unit and golden tests, examples, e2e against the real vMCP, a fuzz and a benchmark smoke run.
+test: unit example-check e2e fuzz-smoke bench-smoke
+
+unit: build kustomize kpt
+	KUSTOMIZE="$(KUSTOMIZE)" KPT="$(KPT)" $(GO) test -count=1 ./...
 
 ## e2e: boot the real vMCP of the default operator release (v0.63.0) on the rendered example (builds and caches vMCP).
 e2e: build kustomize

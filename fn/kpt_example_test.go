@@ -166,9 +166,11 @@ func resultList(t *testing.T, fn kptFunction, results *yaml.RNode, code int) []b
 
 // TestKptExamples checks each package under examples/kpt the way kpt's e2e
 // runner checks a catalog example: render twice in a git copy, and compare
-// the diff and the results with .expected. kpt itself is not installable
-// here, so kptRender stands in for `kpt fn render`. UPDATE=1 rewrites
-// .expected/diff.patch and .expected/results.yaml (review them).
+// the diff and the results with .expected. kptRender stands in for
+// `kpt fn render` here (the image variant needs a container engine;
+// TestKptRenderExecReal runs the exec package through the real kpt and
+// agrees with it). UPDATE=1 rewrites .expected/diff.patch and
+// .expected/results.yaml (review them).
 func TestKptExamples(t *testing.T) {
 	root := filepath.Join(repoRoot(t), "examples", "kpt")
 	pkgs := map[string]struct {

@@ -48,7 +48,7 @@ func TestReadme(t *testing.T) {
 	t.Run("TopCommands", func(t *testing.T) {
 		// The first thing a reader sees stays the two make targets.
 		want := "# vmcp-render\n\n```sh\n" +
-			"make example   # render examples/kustomization with the real kustomize (installs it if missing)\n" +
+			"make example   # render examples/kustomization with the real kustomize and print it (installs kustomize if missing)\n" +
 			"make test      # every test CI runs: unit + golden, examples, e2e against the real vMCP, fuzz and bench smoke\n```\n"
 		assert.True(t, strings.HasPrefix(text, want), "README must start with the two commands")
 	})

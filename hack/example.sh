@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
-# hack/example.sh KUSTOMIZE: render examples/kustomization with the real
-# kustomize (exec function bin/vmcp-render) and compare the output with
-# examples/kustomization/expected/output.yaml (make example).
+# hack/example.sh [--check] KUSTOMIZE: render examples/kustomization with the
+# real kustomize (exec function bin/vmcp-render).
 #
-# On a difference it prints a unified diff and fails. UPDATE=1 rewrites the
-# expected file instead; review the change before committing it.
+# Without --check (make example) it prints the rendered objects on stdout and
+# the function's results on stderr. With --check (make test) it compares the
+# output with examples/kustomization/expected/output.yaml: on a difference it
+# prints a unified diff and fails; UPDATE=1 rewrites the expected file
+# instead (review the change before committing it).
 set -euo pipefail
 
-usage() { echo "usage: [UPDATE=1] $0 KUSTOMIZE" >&2; exit 2; }
+usage() { echo "usage: [UPDATE=1] $0 [--check] KUSTOMIZE" >&2; exit 2; }
+check=false
+if [ "${1:-}" = --check ]; then
+	check=true
+	shift
+fi
 [ $# -eq 1 ] || usage
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -36,7 +43,13 @@ if ! "$kustomize" build --enable-alpha-plugins --enable-exec "$example" >"$tmp/o
 fi
 # The function's results (the example keeps its Secrets out of Git, so it
 # warns about them); kustomize shows them on stderr.
-sed 's/^/  /' "$tmp/stderr"
+sed 's/^/  /' "$tmp/stderr" >&2
+
+if ! $check; then
+	cat "$tmp/output.yaml"
+	echo "example: $example renders $(grep -c '^kind:' "$tmp/output.yaml") objects (above; results on stderr)" >&2
+	exit 0
+fi
 
 # Orchestrator annotations must not reach users; kustomize strips the
 # function's internal ones, so any left here is a bug to fix, not to accept.
