@@ -9,9 +9,10 @@ BIN         := bin/vmcp-render
 GOBIN       := $(shell $(GO) env GOPATH)/bin
 KUSTOMIZE_VERSION := v5.8.2
 KUSTOMIZE   := $(GOBIN)/kustomize
-IMAGE       ?= ghcr.io/vmcp-render/vmcp-render:$(VERSION)
+# The tag the container examples (kustomize, kpt) name.
+IMAGE       ?= ghcr.io/vmcp-render/vmcp-render:v0.1.0
 
-.PHONY: all build test unit e2e example example-check lint bench bench-smoke image clean fuzz rules
+.PHONY: all build test unit e2e example example-check container-check lint bench bench-smoke image clean fuzz rules
 
 all: build
 
@@ -48,7 +49,7 @@ example-check: build kustomize
 	hack/example.sh --check "$(KUSTOMIZE)"
 
 ## test: everything CI runs: unit and golden tests, examples, e2e against the real vMCP, a fuzz and a benchmark smoke run.
-test: unit example-check e2e fuzz-smoke bench-smoke
+test: unit example-check container-check e2e fuzz-smoke bench-smoke
 
 unit: build kustomize kpt
 	KUSTOMIZE="$(KUSTOMIZE)" KPT="$(KPT)" $(GO) test -count=1 ./...
@@ -78,10 +79,15 @@ lint:
 	@test -z "$$(gofmt -l fn pkg test bench 2>/dev/null)" || { gofmt -l fn pkg test bench; exit 1; }
 	$(GO) vet ./...
 	$(GO) vet -tags e2e ./test/e2e/
+	$(GO) vet -tags container ./test/container/
 
-## image: the container image (needs a Docker engine; none on the CI machines).
+## image: the static binary and the container image, with docker or podman (installed when missing), no pull.
 image:
-	docker build --build-arg VERSION=$(VERSION) -t $(IMAGE) .
+	hack/image.sh "$(IMAGE)" "$(VERSION)"
+
+## container-check: the image through kustomize (container function) and kpt fn render, with podman.
+container-check: image kustomize kpt
+	KUSTOMIZE="$(KUSTOMIZE)" KPT="$(KPT)" IMAGE="$(IMAGE)" hack/podman.sh $(GO) test -tags container -count=1 ./test/container/
 
 clean:
 	rm -rf bin
