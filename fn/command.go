@@ -20,6 +20,7 @@ import (
 	"github.com/vmcp-render/vmcp-render/pkg/report"
 	"github.com/vmcp-render/vmcp-render/pkg/results"
 	"github.com/vmcp-render/vmcp-render/pkg/transform"
+	"github.com/vmcp-render/vmcp-render/pkg/yamlwrite"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -239,7 +240,7 @@ func standalone(stdin io.Reader, stdout io.Writer, rep *reporting, args []string
 		}
 		out = append(out, n)
 	}
-	if err := writeStream(stdout, out); err != nil {
+	if err := yamlwrite.WriteStream(stdout, out); err != nil {
 		return err
 	}
 	return procErr

@@ -21,6 +21,7 @@ import (
 	"github.com/vmcp-render/vmcp-render/pkg/vmcpconfig"
 	"github.com/vmcp-render/vmcp-render/pkg/vmcpconfig/convert"
 	"github.com/vmcp-render/vmcp-render/pkg/workload"
+	"github.com/vmcp-render/vmcp-render/pkg/yamlwrite"
 )
 
 // findings collects a server's findings and knows whether any is an error.
@@ -256,9 +257,9 @@ func toNode(obj any) (*yaml.RNode, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Build the nodes directly (see mapToNode); the text round trip below
-	// is the fallback for values mapToNode does not model.
-	if n, ok := mapToNode(m); ok {
+	// Build the nodes directly (see yamlwrite.MapToNode); the text round
+	// trip below is the fallback for values it does not model.
+	if n, ok := yamlwrite.MapToNode(m); ok {
 		return yaml.NewRNode(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{n}}), nil
 	}
 	b, err := sigsyaml.Marshal(m)

@@ -1,4 +1,4 @@
-package main
+package yamlwrite
 
 import (
 	"bytes"
@@ -7,16 +7,16 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// blockWriter writes the common shape of a Kubernetes object (block mappings
+// BlockWriter writes the common shape of a Kubernetes object (block mappings
 // and sequences down to scalars, no comments or anchors) byte for byte as
 // yaml.v3 lays it out with kyaml's settings (2-space indent, compact
 // sequences, no line wrapping), without yaml.v3's per-event bookkeeping,
 // which dominates the cost of writing. It decides only what is simple: a
 // scalar that is not plain ASCII text is rendered by yaml.v3 itself (and
-// cached), and item reports false for anything else (comments, anchors,
+// cached), and Item reports false for anything else (comments, anchors,
 // aliases, explicit collection tags, flow collections, complex keys,
 // sequences of sequences), for the caller to hand the item to yaml.v3.
-type blockWriter struct {
+type BlockWriter struct {
 	out              bytes.Buffer
 	scratch, encoded bytes.Buffer
 	scalars          map[scalarKey]string
@@ -32,11 +32,11 @@ type scalarKey struct {
 // documents) are unique per server and only rendered once.
 const maxCachedScalar = 256
 
-func newBlockWriter() *blockWriter { return &blockWriter{scalars: map[scalarKey]string{}} }
+func NewBlockWriter() *BlockWriter { return &BlockWriter{scalars: map[scalarKey]string{}} }
 
-// item returns n written as an entry of a root-level block sequence ("- "
+// Item returns n written as an entry of a root-level block sequence ("- "
 // at column 0), or false when n is not of the simple shape.
-func (w *blockWriter) item(n *yaml.Node) ([]byte, bool) {
+func (w *BlockWriter) Item(n *yaml.Node) ([]byte, bool) {
 	w.out.Reset()
 	if !w.sequence(&yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{n}}, 0) {
 		return nil, false
@@ -46,7 +46,7 @@ func (w *blockWriter) item(n *yaml.Node) ([]byte, bool) {
 
 // sequence writes a non-empty block sequence whose dashes are at column
 // indent (compact: the same column as the parent key).
-func (w *blockWriter) sequence(n *yaml.Node, indent int) bool {
+func (w *BlockWriter) sequence(n *yaml.Node, indent int) bool {
 	for _, e := range n.Content {
 		if !simple(e) {
 			return false
@@ -76,7 +76,7 @@ func (w *blockWriter) sequence(n *yaml.Node, indent int) bool {
 
 // mapping writes a non-empty block mapping with its keys at column indent;
 // inline: the first key follows "- " on the current line.
-func (w *blockWriter) mapping(n *yaml.Node, indent int, inline bool) bool {
+func (w *BlockWriter) mapping(n *yaml.Node, indent int, inline bool) bool {
 	if len(n.Content)%2 != 0 {
 		return false
 	}
@@ -130,7 +130,7 @@ func (w *blockWriter) mapping(n *yaml.Node, indent int, inline bool) bool {
 // position at column 0 and its continuation lines (block scalars,
 // multi-line quoted strings) shifted to the real column, which keeps their
 // relative indentation and so their value.
-func (w *blockWriter) scalar(v *yaml.Node, indent int, inSeq bool) bool {
+func (w *BlockWriter) scalar(v *yaml.Node, indent int, inSeq bool) bool {
 	if plainScalar(v) {
 		w.out.WriteByte(' ')
 		w.out.WriteString(v.Value)
@@ -164,14 +164,14 @@ func (w *blockWriter) scalar(v *yaml.Node, indent int, inSeq bool) bool {
 
 // render has yaml.v3 write v as the value of a one-key mapping or the item
 // of a one-item sequence, and returns what follows "k:" or "-".
-func (w *blockWriter) render(v *yaml.Node, inSeq bool) (string, bool) {
+func (w *BlockWriter) render(v *yaml.Node, inSeq bool) (string, bool) {
 	s := &yaml.Node{Kind: yaml.ScalarNode, Tag: v.Tag, Value: v.Value, Style: v.Style}
 	doc, prefix := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: "k"}, s}}, "k:"
 	if inSeq {
 		doc, prefix = &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{s}}, "-"
 	}
 	w.scratch.Reset()
-	if err := encodeDoc(&w.scratch, &w.encoded, doc); err != nil {
+	if err := EncodeDoc(&w.scratch, &w.encoded, doc); err != nil {
 		return "", false
 	}
 	out := w.scratch.String()
@@ -181,7 +181,7 @@ func (w *blockWriter) render(v *yaml.Node, inSeq bool) (string, bool) {
 	return out[len(prefix):], true
 }
 
-func (w *blockWriter) spaces(n int) {
+func (w *BlockWriter) spaces(n int) {
 	for range n {
 		w.out.WriteByte(' ')
 	}

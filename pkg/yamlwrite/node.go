@@ -1,4 +1,4 @@
-package transform
+package yamlwrite
 
 import (
 	"math"
@@ -12,7 +12,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// mapToNode builds the YAML node tree that sigs.k8s.io/yaml.Marshal followed
+// MapToNode builds the YAML node tree that sigs.k8s.io/yaml.Marshal followed
 // by yaml.Parse gives for an unstructured object (see workload.ToUnstructured),
 // without writing and re-reading text: that round trip (JSON, yaml.v2, then
 // yaml.v3) was most of the cost of a render. To print the same bytes it
@@ -21,7 +21,7 @@ import (
 // adjusts it the same way when kyaml writes the node) and the tag the parser
 // resolves. ok is false for a value it does not model (invalid UTF-8, an
 // unexpected Go type); the caller then takes the round trip.
-func mapToNode(m map[string]any) (n *yaml.Node, ok bool) {
+func MapToNode(m map[string]any) (n *yaml.Node, ok bool) {
 	return valueNode(m)
 }
 

@@ -1,8 +1,9 @@
-package transform
+package yamlwrite_test
 
 import (
 	"bytes"
-	"regexp"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,11 +14,14 @@ import (
 	sigsyaml "sigs.k8s.io/yaml"
 
 	benchfixture "github.com/vmcp-render/vmcp-render/bench/fixture"
+	"github.com/vmcp-render/vmcp-render/internal/testpaths"
 	"github.com/vmcp-render/vmcp-render/pkg/api/fnconfig"
+	"github.com/vmcp-render/vmcp-render/pkg/transform"
+	"github.com/vmcp-render/vmcp-render/pkg/yamlwrite"
 )
 
-// roundTrip is what toNode did before mapToNode: marshal to YAML text with
-// sigs.k8s.io/yaml and parse it back. It is the reference mapToNode must match.
+// roundTrip is what toNode did before MapToNode: marshal to YAML text with
+// sigs.k8s.io/yaml and parse it back. It is the reference MapToNode must match.
 func roundTrip(t testing.TB, m map[string]any) *yaml.RNode {
 	t.Helper()
 	b, err := sigsyaml.Marshal(m)
@@ -60,7 +64,7 @@ func TestMapToNodeMatchesRoundTrip(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			m := map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "value": normalizeInts(tc.value)}
-			n, ok := mapToNode(m)
+			n, ok := yamlwrite.MapToNode(m)
 			require.True(t, ok, tc.reason)
 			got := written(t, yaml.NewRNode(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{n}}))
 			require.Equal(t, written(t, roundTrip(t, m)), got, tc.reason)
@@ -106,7 +110,7 @@ func TestMapToNodeFallsBack(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			_, ok := mapToNode(map[string]any{"v": tc.value})
+			_, ok := yamlwrite.MapToNode(map[string]any{"v": tc.value})
 			require.False(t, ok, tc.reason)
 		})
 	}
@@ -117,8 +121,12 @@ func TestMapToNodeFallsBack(t *testing.T) {
 // what the text round trip of its content gives. (The golden tests check the
 // content itself.)
 func TestRenderedNodesMatchRoundTrip(t *testing.T) {
-	inputs := goldenInputs(t)
-	inputs["benchmark fixture"] = nil
+	inputs := map[string][]byte{"benchmark fixture": nil}
+	for _, dir := range testpaths.GoldenCases(t) {
+		b, err := os.ReadFile(filepath.Join(dir, "input.yaml"))
+		require.NoError(t, err)
+		inputs[filepath.Base(dir)] = b
+	}
 	for name, in := range inputs {
 		t.Run(name, func(t *testing.T) {
 			var items []*yaml.RNode
@@ -129,7 +137,7 @@ func TestRenderedNodesMatchRoundTrip(t *testing.T) {
 				items, err = (&kio.ByteReader{Reader: bytes.NewReader(in), OmitReaderAnnotations: true}).Read()
 			}
 			require.NoError(t, err)
-			out, _ := Render(items, fnconfig.Defaults())
+			out, _ := transform.Render(items, fnconfig.Defaults())
 			generated := out[len(items):]
 			if len(generated) == 0 {
 				return // a failing case renders nothing
@@ -151,7 +159,7 @@ func TestRenderedNodesMatchRoundTrip(t *testing.T) {
 	}
 }
 
-// FuzzMapToNode compares mapToNode with the text round trip on arbitrary
+// FuzzMapToNode compares MapToNode with the text round trip on arbitrary
 // strings, as values and as keys (which also checks the key order).
 func FuzzMapToNode(f *testing.F) {
 	for _, s := range []string{"", "a", "yes", "1e3", "a: b", "x\ny\n", "\tt\n", " \n", "2001-12-14", "1:20", "0b1", "ü", "a10", "a09"} {
@@ -159,7 +167,7 @@ func FuzzMapToNode(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s, k string) {
 		m := map[string]any{"value": s, s: "key", k: "other", "list": []any{s, k}}
-		n, ok := mapToNode(m)
+		n, ok := yamlwrite.MapToNode(m)
 		if !ok {
 			return // the round trip handles it
 		}
@@ -184,28 +192,4 @@ func FuzzMapToNode(f *testing.F) {
 		}
 		require.Equal(t, written(t, ref), written(t, built), "%q %q", s, k)
 	})
-}
-
-// TestNumberSyntax checks the hand-written matchers against the regular
-// expressions yaml.v2 uses, on every string of up to 6 characters over the
-// characters that matter.
-func TestNumberSyntax(t *testing.T) {
-	float := regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
-	base60 := regexp.MustCompile(`^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`)
-	const alphabet = "05 9+-.:_e"
-	var gen func(prefix string, n int)
-	checked := 0
-	gen = func(s string, n int) {
-		checked++
-		require.Equal(t, float.MatchString(s), yamlStyleFloat(s), "float %q", s)
-		require.Equal(t, base60.MatchString(s), isBase60Float(s), "base 60 %q", s)
-		if n == 0 {
-			return
-		}
-		for i := 0; i < len(alphabet); i++ {
-			gen(s+alphabet[i:i+1], n-1)
-		}
-	}
-	gen("", 6)
-	require.Greater(t, checked, 1000000)
 }
