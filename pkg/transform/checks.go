@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
 	"github.com/vmcp-render/vmcp-render/pkg/api/fnconfig"
 	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
 	"github.com/vmcp-render/vmcp-render/pkg/podspec"
@@ -17,10 +15,6 @@ import (
 	"github.com/vmcp-render/vmcp-render/pkg/vmcpconfig"
 	"github.com/vmcp-render/vmcp-render/pkg/workload"
 )
-
-func metaType(apiVersion, kind string) metav1.TypeMeta {
-	return metav1.TypeMeta{APIVersion: apiVersion, Kind: kind}
-}
 
 // checkTelemetry is step 9 for spec.telemetryConfigRef: the MCPTelemetryConfig
 // must exist and pass its own Validate() (rows T1, T2).

@@ -65,10 +65,14 @@ func ruleFor(f authserver.Finding, fallback string) string {
 }
 
 // render runs the operator's reconcile steps for one server (spec §5.1) and
-// returns its objects, or nothing when any step fails.
+// returns its objects, or nothing when any step fails; a failed server gets
+// one not-rendered summary, added here rather than at each exit.
 func (p *pipeline) render(s *server) []*yaml.RNode {
 	var f findings
 	defer func() {
+		if f.failed && !s.invalid {
+			f.list = append(f.list, notRendered(s.vmcp.Name))
+		}
 		for _, x := range f.list {
 			p.report(s.ref, x)
 		}
@@ -118,7 +122,6 @@ func (p *pipeline) render(s *server) []*yaml.RNode {
 		f.add(fromAuthServer(authserver.CheckSecretMaterial(as, p.secretValue(rs)), "auth-server-secret-material")...)
 	}
 	if f.failed {
-		f.add(notRendered(v.Name))
 		return nil
 	}
 
@@ -126,7 +129,6 @@ func (p *pipeline) render(s *server) []*yaml.RNode {
 	out := convert.Convert(rs, p.spec)
 	f.add(out.Findings...)
 	if out.Failed {
-		f.add(notRendered(v.Name))
 		return nil
 	}
 	cfg := out.Config
@@ -143,7 +145,6 @@ func (p *pipeline) render(s *server) []*yaml.RNode {
 		var err error
 		if rc, err = authserver.Build(in); err != nil {
 			f.add(fromAuthServer([]authserver.Finding{authserver.BuildErrorFinding(as, err)}, "auth-server-config-invalid")...)
-			f.add(notRendered(v.Name))
 			return nil
 		}
 	}
@@ -156,7 +157,6 @@ func (p *pipeline) render(s *server) []*yaml.RNode {
 	}
 	if fs := authserver.ValidateAuthServerIntegration(rc, ii); len(fs) > 0 {
 		f.add(integrationFindings(fs, rs, cfg, rc, ii)...)
-		f.add(notRendered(v.Name))
 		return nil
 	}
 	f.add(offlineConfigChecks(cfg, p.spec.Release().Version)...)
@@ -181,14 +181,12 @@ func (p *pipeline) render(s *server) []*yaml.RNode {
 	pod, err := podspec.Build(rs, p.spec)
 	if err != nil {
 		f.add(results.Finding{Field: "spec.authServerConfig", Rule: "auth-server-config-invalid", Message: err.Error()})
-		f.add(notRendered(v.Name))
 		return nil
 	}
 	caSum := ""
 	if as != nil {
 		if caSum, err = authserver.CAChecksum(as, p.caLookup(rs)); err != nil {
 			f.add(results.Finding{Field: "spec.authServerConfig", Rule: "ca-bundle-invalid", Message: "invalid CA bundle: " + err.Error()})
-			f.add(notRendered(v.Name))
 			return nil
 		}
 	}
@@ -208,13 +206,11 @@ func (p *pipeline) render(s *server) []*yaml.RNode {
 	if err != nil {
 		f.add(results.Finding{Field: "spec.podTemplateSpec", Rule: "pod-template-spec-invalid", ConditionType: "PodTemplateSpecValid",
 			Reason: "InvalidPodTemplateSpec", Message: err.Error()})
-		f.add(notRendered(v.Name))
 		return nil
 	}
 	f.add(checkPodTemplate(v, &objs.Deployment.Spec.Template, podTemplate)...)
 	f.add(p.checkPodReferences(rs, pod, params)...)
 	if f.failed {
-		f.add(notRendered(v.Name))
 		return nil
 	}
 
@@ -240,7 +236,6 @@ func (p *pipeline) render(s *server) []*yaml.RNode {
 	}
 	if cs := p.conflicts(s, nodes); len(cs) > 0 {
 		f.add(cs...)
-		f.add(notRendered(v.Name))
 		return nil
 	}
 	p.consumed = append(p.consumed, s.node)
@@ -409,18 +404,7 @@ func (p *pipeline) hmacSecret(rs *resolve.Server, f *findings) *corev1.Secret {
 		}
 		f.add(results.Finding{Severity: results.Warning, Rule: "hmac-secret-generated",
 			Message: fmt.Sprintf("generated Secret %s with a random value (hmacSecret: generate): the output is not deterministic and every render rotates it; prefer creating it once out of band", name)})
-		s := &corev1.Secret{
-			TypeMeta: metaType("v1", "Secret"),
-			Type:     corev1.SecretTypeOpaque,
-			Data:     map[string][]byte{"hmac-secret": []byte(base64.StdEncoding.EncodeToString(raw))},
-		}
-		s.Name, s.Namespace = name, rs.Namespace
-		s.Labels = map[string]string{
-			"app.kubernetes.io/name": "virtualmcpserver", "app.kubernetes.io/instance": rs.Name(),
-			"app.kubernetes.io/component": "session-security", "app.kubernetes.io/managed-by": "toolhive-operator",
-		}
-		s.Annotations = map[string]string{"toolhive.stacklok.dev/purpose": "hmac-secret-for-session-token-binding"}
-		return s
+		return workload.HMACSecret(rs.Name(), rs.Namespace, raw)
 	}
 	f.add(results.Finding{Severity: results.Warning, Field: "metadata.name", Rule: "hmac-secret-absent",
 		Message: fmt.Sprintf("Secret %s (key hmac-secret) is referenced by the Deployment but is not in the input; the operator would generate it, this function does not (output must be deterministic). Where the operator reconciles this server it creates the Secret itself; to apply the rendered objects without it, create it once: kubectl -n %s create secret generic %s --from-literal=hmac-secret=\"$(openssl rand -base64 32)\", or set hmacSecret: generate", name, rs.Namespace, name)})

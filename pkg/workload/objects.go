@@ -1,6 +1,7 @@
 package workload
 
 import (
+	"encoding/base64"
 	"maps"
 
 	corev1 "k8s.io/api/core/v1"
@@ -147,7 +148,7 @@ func HasOperatorLabels(kind, name string, labels map[string]string) bool {
 	case "Deployment", "Service":
 		want = podLabels(name)
 	case "Secret":
-		want = map[string]string{"app.kubernetes.io/instance": name, "app.kubernetes.io/managed-by": "toolhive-operator", "app.kubernetes.io/component": "session-security"}
+		want = hmacSecretLabels(name)
 	default:
 		return false
 	}
@@ -157,4 +158,29 @@ func HasOperatorLabels(kind, name string, labels map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// hmacSecretLabels are the labels the operator puts on the HMAC Secret it
+// creates for server name.
+func hmacSecretLabels(name string) map[string]string {
+	return map[string]string{
+		"app.kubernetes.io/name": "virtualmcpserver", "app.kubernetes.io/instance": name,
+		"app.kubernetes.io/component": "session-security", "app.kubernetes.io/managed-by": "toolhive-operator",
+	}
+}
+
+// HMACSecret is the session HMAC Secret the operator generates for server
+// name, holding raw (32 random bytes) base64-encoded under hmac-secret, as
+// the operator writes it. The function emits it only with hmacSecret:
+// generate (its output is otherwise deterministic).
+func HMACSecret(name, namespace string, raw []byte) *corev1.Secret {
+	s := &corev1.Secret{
+		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Secret"},
+		Type:     corev1.SecretTypeOpaque,
+		Data:     map[string][]byte{"hmac-secret": []byte(base64.StdEncoding.EncodeToString(raw))},
+	}
+	s.Name, s.Namespace = HMACSecretName(name), namespace
+	s.Labels = hmacSecretLabels(name)
+	s.Annotations = map[string]string{"toolhive.stacklok.dev/purpose": "hmac-secret-for-session-token-binding"}
+	return s
 }

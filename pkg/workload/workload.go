@@ -1,11 +1,12 @@
 // Package workload builds the Kubernetes objects the ToolHive operator creates
 // for a VirtualMCPServer: the config ConfigMap, the Deployment, the
-// ServiceAccount/Role/RoleBinding and the Service.
+// ServiceAccount/Role/RoleBinding and the Service, and the session HMAC Secret
+// when the caller provides its random value.
 //
 // It works on already-resolved parameters and knows nothing about ToolHive CRD
-// types or config conversion. The only deliberate differences from the
-// operator are that no ownerReferences are set (offline inputs have no uid) and
-// that the random HMAC Secret is not generated.
+// types or config conversion. The only deliberate difference from the
+// operator is that no ownerReferences are set (offline inputs have no uid);
+// the caller decides whether the HMAC Secret is generated at all.
 package workload
 
 import (
