@@ -12,8 +12,8 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/validate/content"
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
-	"k8s.io/apimachinery/pkg/api/validation/path"
 	metavalidation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -30,7 +30,7 @@ var (
 	subdomain   = NameRule{"a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253 characters, starting and ending with a letter or digit)", apivalidation.NameIsDNSSubdomain}
 	label       = NameRule{"a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters, starting and ending with a letter or digit)", apivalidation.NameIsDNSLabel}
 	label1035   = NameRule{"a DNS-1035 label (lowercase letters, digits and '-', at most 63 characters, starting with a letter and ending with a letter or digit)", apivalidation.NameIsDNS1035Label}
-	pathSegment = NameRule{"a path segment (not '.' or '..', without '/' or '%')", func(name string, prefix bool) []string { return path.IsValidPathSegmentName(name) }}
+	pathSegment = NameRule{"a path segment (not '.' or '..', without '/' or '%')", func(name string, prefix bool) []string { return content.IsPathSegmentName(name) }}
 )
 
 // NameRuleFor returns the name rule of a kind: what the API server applies

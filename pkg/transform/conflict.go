@@ -10,6 +10,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 	sigsyaml "sigs.k8s.io/yaml"
 
+	"github.com/vmcp-render/vmcp-render/pkg/input"
 	"github.com/vmcp-render/vmcp-render/pkg/results"
 	"github.com/vmcp-render/vmcp-render/pkg/workload"
 )
@@ -36,9 +37,13 @@ func (p *pipeline) conflicts(s *server, generated []*yaml.RNode) []results.Findi
 			continue
 		}
 		ref := results.RefOf(item)
+		ns := ref.Namespace
+		if ns == "" {
+			ns = defaultNamespace
+		}
 		out = append(out, results.Finding{Severity: results.Error, Rule: "object-conflict", Field: "metadata.name", CurrentValue: s.vmcp.Name,
 			Message: fmt.Sprintf("the %s %s/%s this VirtualMCPServer renders would replace the input's own %s %s/%s (%s), which is not an earlier output of this function for it; rename the VirtualMCPServer or that object",
-				g.GetKind(), g.GetNamespace(), g.GetName(), item.GetKind(), namespaceOf(item), item.GetName(), whereItem(ref, i))})
+				g.GetKind(), g.GetNamespace(), g.GetName(), input.Printable(ref.Kind), input.Printable(ns), input.Printable(ref.Name), whereItem(ref, i))})
 	}
 	return out
 }
@@ -50,6 +55,9 @@ func (p *pipeline) conflicts(s *server, generated []*yaml.RNode) []results.Findi
 // it is what the operator creates apart from what the spec changes (pull
 // secrets, the Role's rules for the outgoing source).
 func previousOutput(s *server, item, g *yaml.RNode) bool {
+	if input.Malformed(item) != nil {
+		return false // never ours; and kyaml's accessors would fail on it
+	}
 	anns := item.GetAnnotations()
 	if f := firstNonEmpty(anns[kioutil.PathAnnotation], anns[kioutil.LegacyPathAnnotation]); f != "" {
 		if gen, _ := generatedPath(s); f == gen {
@@ -129,13 +137,6 @@ func operatorRules(role *yaml.RNode) bool {
 		}
 	}
 	return false
-}
-
-func namespaceOf(n *yaml.RNode) string {
-	if ns := n.GetNamespace(); ns != "" {
-		return ns
-	}
-	return defaultNamespace
 }
 
 // whereItem names where an input item is: its file, else its position.

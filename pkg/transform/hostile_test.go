@@ -178,6 +178,17 @@ func hostileCases() []badCase {
 			want: []want{conflictOn("Role toolhive/vmcp-vmcp")},
 		},
 		{
+			name:   "hostile-malformed-deployment-named-like-server",
+			reason: "a malformed item with the identity of a rendered object is never replaced: malformed, and a conflict",
+			edit: func(f *fixture) {
+				f.addRaw("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: vmcp\n  namespace: toolhive\n  annotations: [x]\n")
+			},
+			want: []want{
+				malformedOn("Deployment", "vmcp", "metadata.annotations", "metadata.annotations is a list", "2"),
+				conflictOn("would replace the input's own Deployment toolhive/vmcp (items[2])"),
+			},
+		},
+		{
 			name:   "hostile-deployment-inside-list",
 			reason: "a Deployment of the server's name inside a v1 List cannot be replaced in place: a conflict",
 			edit: func(f *fixture) {

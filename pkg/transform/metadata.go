@@ -24,7 +24,7 @@ func (p *pipeline) checkMetadata(n *yaml.RNode, ref results.Ref) bool {
 	maps.DeleteFunc(anns, func(k, _ string) bool { return isOrchestratorAnnotation(k) })
 	errs := apivalidation.ValidateAnnotations(anns, field.NewPath("metadata", "annotations"))
 	for _, e := range errs {
-		msg := e.Detail
+		var msg string
 		if e.Type == field.ErrorTypeTooLong {
 			msg = fmt.Sprintf("the annotations of %s %s total %d bytes (keys and values), over the API server's limit of %d bytes (256 KiB); move large content to a ConfigMap",
 				ref.Kind, ref.Name, totalSize(anns), apivalidation.TotalAnnotationSizeLimitB)

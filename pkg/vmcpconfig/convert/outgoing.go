@@ -123,7 +123,7 @@ func (c *converter) controllerOutgoing() (*vmcpconfig.OutgoingAuthConfig, map[st
 		}
 		if msg != "" {
 			excluded[w.Name] = true
-			advise(fmt.Sprintf("spec.groupRef.name"), "DiscoveredAuthConfig-"+w.Name, reason,
+			advise("spec.groupRef.name", "DiscoveredAuthConfig-"+w.Name, reason,
 				fmt.Sprintf("Failed to convert discovered auth config: %s (workload %s %s, MCPExternalAuthConfig %s)", msg, w.Kind, w.Name, w.ExternalAuthConfig))
 			continue
 		}
