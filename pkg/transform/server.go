@@ -81,48 +81,24 @@ func (p *pipeline) render(s *server) []*yaml.RNode {
 		f.add(results.Finding{Rule: "not-rendered", Message: fmt.Sprintf("VirtualMCPServer %s is not rendered (no ConfigMap, Deployment, RBAC or Service): fix the errors reported for it first", s.vmcp.Name)})
 		return nil
 	}
-	v := s.vmcp
-	rs := p.ix.Server(v, s.ref, s.ns)
-	as := v.Spec.AuthServerConfig
-
-	// Steps 1–11: every check before conversion; all are reported at once.
-	f.add(fromAuthServer(authserver.DeprecatedInboundGrantFields(as), "deprecated-inbound-grant-fields")...)
-	f.add(convert.ValidateSpec(v)...)
-	f.add(fromAuthServer(authserver.ValidateAdmission(as, v.Spec.AuthServerUpstreamFilter), "auth-server-admission")...)
-	f.add(checkDerivedNames(v.Name)...)
-	var podTemplate []byte
-	if pt := v.Spec.PodTemplateSpec; pt != nil && len(pt.Raw) > 0 {
-		podTemplate = pt.Raw
-		if err := workload.ParsePodTemplateSpec(pt.Raw); err != nil {
-			f.add(results.Finding{Field: "spec.podTemplateSpec", Rule: "pod-template-spec-invalid",
-				ConditionType: "PodTemplateSpecValid", Reason: "InvalidPodTemplateSpec",
-				Message: workload.PodTemplateSpecConditionMessage(err)})
-		}
-	}
-	f.add(p.checkGroup(rs)...)
-	f.add(sharedWorkloadNames(rs)...)
-	f.add(p.checkEmbeddingServer(rs)...)
-	if as != nil {
-		f.add(fromAuthServer(authserver.ValidateSpec(as), "auth-server-config-invalid")...)
-		f.add(fromAuthServer(authserver.IdentitySynthesis(as), "identity-synthesized")...)
-		f.add(fromAuthServer(authserver.ValidateCABundles(as, s.ns, p.configMapAsCore(rs)), "ca-bundle-invalid")...)
-	}
-	f.add(fromAuthServer(authserver.ValidateUpstreamFilter(v.Spec.AuthServerUpstreamFilter, as), "upstream-filter-invalid")...)
-	if ia := v.Spec.IncomingAuth; ia != nil {
-		in := authserver.AuthzInput{AuthzConfigSet: ia.AuthzConfig != nil}
-		if ia.AuthzConfig != nil && ia.AuthzConfig.Inline != nil {
-			in.InlinePrimaryUpstreamProvider = ia.AuthzConfig.Inline.PrimaryUpstreamProvider
-		}
-		f.add(fromAuthServer(authserver.ValidateAuthzCoherence(as, in), "authz-upstream")...)
-	}
-	f.add(sessionStorageWarning(v)...)
-	f.add(p.checkTelemetry(rs)...)
-	f.add(p.checkOperatorSecrets(rs)...)
-	if as != nil {
-		f.add(fromAuthServer(authserver.CheckSecretMaterial(as, p.secretValue(rs)), "auth-server-secret-material")...)
-	}
+	rs := p.ix.Server(s.vmcp, s.ref, s.ns)
+	f.add(p.validate(s, rs)...)
 	if f.failed {
 		return nil
+	}
+	return p.build(s, rs, &f)
+}
+
+// build is step 13 on a server whose spec passed every check: convert,
+// build the auth server RunConfig, check the two together (what needs the
+// converted config), then the objects. It returns nothing when a step
+// fails, with the findings in f.
+func (p *pipeline) build(s *server, rs *resolve.Server, f *findings) []*yaml.RNode {
+	v := s.vmcp
+	as := v.Spec.AuthServerConfig
+	var podTemplate []byte
+	if pt := v.Spec.PodTemplateSpec; pt != nil {
+		podTemplate = pt.Raw
 	}
 
 	// Step 13: convert, build the auth server RunConfig, check them together.
@@ -215,7 +191,7 @@ func (p *pipeline) render(s *server) []*yaml.RNode {
 	}
 
 	all := objs.All()
-	if hs := p.hmacSecret(rs, &f); hs != nil {
+	if hs := p.hmacSecret(rs, f); hs != nil {
 		all = append(all, hs)
 	}
 	nodes := make([]*yaml.RNode, 0, len(all))
@@ -240,6 +216,49 @@ func (p *pipeline) render(s *server) []*yaml.RNode {
 	}
 	p.consumed = append(p.consumed, s.node)
 	return nodes
+}
+
+// validate is steps 1–11: every check of the spec and of what it
+// references before conversion, all reported at once (the operator stops at
+// the first).
+func (p *pipeline) validate(s *server, rs *resolve.Server) []results.Finding {
+	v := s.vmcp
+	as := v.Spec.AuthServerConfig
+	var f findings
+	f.add(fromAuthServer(authserver.DeprecatedInboundGrantFields(as), "deprecated-inbound-grant-fields")...)
+	f.add(convert.ValidateSpec(v)...)
+	f.add(fromAuthServer(authserver.ValidateAdmission(as, v.Spec.AuthServerUpstreamFilter), "auth-server-admission")...)
+	f.add(checkDerivedNames(v.Name)...)
+	if pt := v.Spec.PodTemplateSpec; pt != nil && len(pt.Raw) > 0 {
+		if err := workload.ParsePodTemplateSpec(pt.Raw); err != nil {
+			f.add(results.Finding{Field: "spec.podTemplateSpec", Rule: "pod-template-spec-invalid",
+				ConditionType: "PodTemplateSpecValid", Reason: "InvalidPodTemplateSpec",
+				Message: workload.PodTemplateSpecConditionMessage(err)})
+		}
+	}
+	f.add(p.checkGroup(rs)...)
+	f.add(sharedWorkloadNames(rs)...)
+	f.add(p.checkEmbeddingServer(rs)...)
+	if as != nil {
+		f.add(fromAuthServer(authserver.ValidateSpec(as), "auth-server-config-invalid")...)
+		f.add(fromAuthServer(authserver.IdentitySynthesis(as), "identity-synthesized")...)
+		f.add(fromAuthServer(authserver.ValidateCABundles(as, s.ns, p.configMapAsCore(rs)), "ca-bundle-invalid")...)
+	}
+	f.add(fromAuthServer(authserver.ValidateUpstreamFilter(v.Spec.AuthServerUpstreamFilter, as), "upstream-filter-invalid")...)
+	if ia := v.Spec.IncomingAuth; ia != nil {
+		in := authserver.AuthzInput{AuthzConfigSet: ia.AuthzConfig != nil}
+		if ia.AuthzConfig != nil && ia.AuthzConfig.Inline != nil {
+			in.InlinePrimaryUpstreamProvider = ia.AuthzConfig.Inline.PrimaryUpstreamProvider
+		}
+		f.add(fromAuthServer(authserver.ValidateAuthzCoherence(as, in), "authz-upstream")...)
+	}
+	f.add(sessionStorageWarning(v)...)
+	f.add(p.checkTelemetry(rs)...)
+	f.add(p.checkOperatorSecrets(rs)...)
+	if as != nil {
+		f.add(fromAuthServer(authserver.CheckSecretMaterial(as, p.secretValue(rs)), "auth-server-secret-material")...)
+	}
+	return f.list
 }
 
 func notRendered(name string) results.Finding {
