@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,7 +15,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 	sigsyaml "sigs.k8s.io/yaml"
 
-	"github.com/vmcp-render/vmcp-render/internal/testpaths"
+	"github.com/vmcp-render/vmcp-render/internal/kptcheck"
 	"github.com/vmcp-render/vmcp-render/pkg/api/fnconfig"
 )
 
@@ -71,17 +70,6 @@ func readKptfile(t *testing.T, dir string) kptFile {
 	var k kptFile
 	require.NoError(t, sigsyaml.UnmarshalStrict(b, &k), "Kptfile of %s", dir)
 	return k
-}
-
-func git(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	// As kpt's e2e runner: no diff options from the environment.
-	cmd.Env = append(os.Environ(), "GIT_DIFF_OPTS=", "GIT_CONFIG_GLOBAL="+os.DevNull, "GIT_CONFIG_NOSYSTEM=1")
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "git %v: %s", args, out)
-	return string(out)
 }
 
 // kptRender does what `kpt fn render` does with a one-mutator pipeline, with
@@ -221,25 +209,20 @@ func TestKptExamples(t *testing.T) {
 				assert.Empty(t, probs)
 			}
 
-			work := t.TempDir()
-			testpaths.CopyTree(t, src, work)
-			require.NoError(t, os.RemoveAll(filepath.Join(work, ".expected")))
-			git(t, work, "init", "-q")
-			git(t, work, "config", "user.name", "none")
-			git(t, work, "config", "user.email", "none")
-			git(t, work, "add", "--all")
-			git(t, work, "commit", "-q", "-m", "before")
+			work := kptcheck.GitCopy(t, src)
+			kptcheck.Git(t, work, "rm", "-rq", ".expected")
+			kptcheck.Git(t, work, "commit", "-q", "-m", "without .expected")
 
 			results, code := kptRender(t, work, fn)
 			assert.Equal(t, cfg.ExitCode, code)
-			git(t, work, "add", "--all")
-			git(t, work, "commit", "-q", "--allow-empty", "-m", "render 1")
-			diff := git(t, work, "diff", "HEAD~1", "HEAD")
+			kptcheck.Git(t, work, "add", "--all")
+			kptcheck.Git(t, work, "commit", "-q", "--allow-empty", "-m", "render 1")
+			diff := kptcheck.Git(t, work, "diff", "HEAD~1", "HEAD")
 
 			// kpt's runner renders twice: the second run must change nothing.
 			_, code2 := kptRender(t, work, fn)
 			assert.Equal(t, cfg.ExitCode, code2)
-			assert.Empty(t, git(t, work, "status", "--porcelain"), "a second render changed the package")
+			assert.Empty(t, kptcheck.Git(t, work, "status", "--porcelain"), "a second render changed the package")
 
 			assert.Contains(t, diff, "+kind: Deployment", "the render adds the Deployment")
 			gotResults := resultList(t, fn, results, code)
