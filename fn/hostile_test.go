@@ -254,6 +254,27 @@ func TestHostileEnvelope(t *testing.T) {
 	}
 }
 
+// TestStandaloneListDocument: a v1 List in a standalone file is read as its
+// objects and stays one document, so a later document keeps its number in
+// the file; an item that is an alias is named as such.
+func TestStandaloneListDocument(t *testing.T) {
+	dir := t.TempDir()
+	list := "apiVersion: v1\nkind: List\nitems:\n- " + strings.ReplaceAll(strings.TrimRight(hostileGroup, "\n"), "\n", "\n  ") + "\n"
+	f := writeFile(t, dir, "in.yaml", asStream(list, hostileServer, "apiVersion: v1\nkind: ConfigMap\nmetadata: somestring\n"))
+	out, errOut, code := cli(t, "", os.DevNull, f)
+	require.Equal(t, 1, code, errOut)
+	assert.Contains(t, errOut, "is not a well-formed Kubernetes object: metadata is a string, not a mapping", "the malformed third document is reported")
+	assert.Contains(t, errOut, "document 2 of "+f, "documents keep their numbers in the file")
+	assert.Contains(t, out, "kind: List", "the List is written back as it came")
+	assert.Contains(t, out, "kind: Deployment", "the server, whose group is inside the List, renders")
+
+	alias := asResourceList(hostileGroup, hostileServer) + "- *cm\n"
+	alias = strings.Replace(alias, "items:\n", "items:\n- &cm {apiVersion: v1, kind: ConfigMap, metadata: {name: a, namespace: toolhive}}\n", 1)
+	_, errOut, code = cli(t, alias)
+	require.Equal(t, 1, code, errOut)
+	assert.Contains(t, errOut, "the item is an alias (*cm) of another node, not an object; write the object out")
+}
+
 // TestHostileStandaloneFiles: standalone mode reads files; a function config
 // or an input file that holds a list with a Secret is refused without
 // printing it, and a ResourceList given as an input file is refused.

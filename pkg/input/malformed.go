@@ -33,6 +33,9 @@ func Malformed(n *yaml.RNode) *Problem {
 	bad := func(field string, at *yaml.Node, format string, args ...any) *Problem {
 		return &Problem{Field: field, Line: at.Line, Msg: fmt.Sprintf(format, args...)}
 	}
+	if r.Kind == yaml.AliasNode {
+		return bad("", r, "the item is an alias (*%s) of another node, not an object; write the object out", Printable(r.Value))
+	}
 	if r.Kind != yaml.MappingNode {
 		return bad("", r, "the item is %s, not an object (a YAML mapping); check the indentation and for a stray '-'", nodeKind(r))
 	}

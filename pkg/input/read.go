@@ -101,7 +101,9 @@ func Read(b []byte, opt Options) (*List, error) {
 }
 
 // ReadStream reads a plain stream of documents (a file in standalone mode);
-// a ResourceList there is an error.
+// a ResourceList there is an error. A v1 List stays one document: the
+// render reads its objects (as kubectl apply does) and it is written back
+// as it came, so document numbers stay those of the file.
 func ReadStream(b []byte) ([]*yaml.RNode, error) {
 	docs, err := documents(b)
 	if err != nil {
@@ -111,15 +113,6 @@ func ReadStream(b []byte) ([]*yaml.RNode, error) {
 	for _, d := range docs {
 		if isEnvelope(d) && field(d, "kind").Value != listKind {
 			return nil, &Error{Line: d.Line, Msg: "a ResourceList is an orchestrator's envelope, not an object; give the objects themselves"}
-		}
-		if isEnvelope(d) {
-			// A v1 List in a file is unwrapped, as kubectl apply does.
-			l, err := unwrap(d)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, l.Items...)
-			continue
 		}
 		out = append(out, yaml.NewRNode(d))
 	}

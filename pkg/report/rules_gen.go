@@ -45,6 +45,7 @@ var rules = map[string]Rule{
 	"derived-name-invalid":                        {Severity: "error", Doc: "a name the operator derives is refused although the name it comes from is valid: the Service `vmcp-<name>` must be a DNS-1035 label (so server names of at most 58 characters without `.` work), `<name>-vmcp-config`, `<name>-vmcp`, `<name>-hmac-secret` must be subdomains, the label `app.kubernetes.io/instance: <name>` a label value; or a volume or env var built from a referenced object's name (`oidc-ca-bundle-<configmap>` must be a DNS-1123 label). `field.path` is the field the name comes from."},
 	"duplicate-object":                            {Severity: "error", Doc: "two input objects with the same kind, namespace and name: remove one."},
 	"embedding-server-failed":                     {Severity: "error", Doc: "the `EmbeddingServer`'s status says `Failed`."},
+	"embedding-server-invalid":                    {Severity: "error", Doc: "the referenced `EmbeddingServer` is in the input but cannot be used: malformed, breaking its CRD, or there twice. Fix it (see its own errors)."},
 	"embedding-server-not-found":                  {Severity: "error", Doc: "the `EmbeddingServer` is not in the input."},
 	"embedding-server-not-ready":                  {Severity: "error", Doc: "the `EmbeddingServer`'s status in the input is not ready (or, with `workloadStatus: input`, it has none): the operator waits for it."},
 	"embedding-server-ref":                        {Severity: "error", Doc: "`spec.embeddingServerRef.name` is required when the ref is set."},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -94,6 +95,9 @@ func checkPodTemplate(v *toolhive.VirtualMCPServer, pts *corev1.PodTemplateSpec,
 	out := duplicateNames(&user.Spec)
 	errs := kubecheck.PodTemplate(pts, field.NewPath("spec", "template"))
 	for _, e := range errs {
+		if e.Type == field.ErrorTypeDuplicate && strings.HasSuffix(e.Field, ".name") && containerPath.MatchString(e.Field) {
+			continue // duplicateNames says it at the user's field
+		}
 		fld, derived := userField(e.Field, &pts.Spec, &user.Spec)
 		f := results.Finding{Rule: "pod-template-spec-invalid", Field: fld,
 			Message: fmt.Sprintf("in the rendered pod template, %s; the API server or the kubelet would refuse it", e.ErrorBody())}
@@ -129,8 +133,17 @@ func duplicateNames(ps *corev1.PodSpec) []results.Finding {
 		}
 		return out
 	}
-	dup("containers", names(len(ps.Containers), func(i int) string { return ps.Containers[i].Name }))
+	containers := names(len(ps.Containers), func(i int) string { return ps.Containers[i].Name })
+	dup("containers", containers)
 	dup("initContainers", names(len(ps.InitContainers), func(i int) string { return ps.InitContainers[i].Name }))
+	// Init and regular containers share one namespace of names, which
+	// holds the operator's vmcp container too.
+	for i, c := range ps.InitContainers {
+		if c.Name == workload.ContainerName || slices.Contains(containers, c.Name) {
+			out = append(out, results.Finding{Rule: "pod-template-spec-invalid", Field: fmt.Sprintf("spec.podTemplateSpec.spec.initContainers[%d].name", i), CurrentValue: c.Name,
+				Message: fmt.Sprintf("the init container name %q is also a container's: containers and init containers share their names, and the API server refuses the Deployment; rename it", input.Printable(c.Name))})
+		}
+	}
 	dup("volumes", names(len(ps.Volumes), func(i int) string { return ps.Volumes[i].Name }))
 	for i, c := range ps.Containers {
 		dup(fmt.Sprintf("containers[%d].env", i), names(len(c.Env), func(k int) string { return c.Env[k].Name }))

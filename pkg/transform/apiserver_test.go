@@ -218,6 +218,20 @@ func apiServerCases() []badCase {
 			want: []want{errOn("spec.podTemplateSpec.spec.containers[0].env[1].name", "pod-template-spec-invalid", "also at containers[0].env[0]")},
 		},
 		{
+			name: "pod-init-container-named-vmcp", reason: "an init container named like the operator's container: the API server refuses the clash, on the user's field",
+			edit: func(f *fixture) {
+				f.set("spec.podTemplateSpec", `{spec: {initContainers: [{name: vmcp, image: busybox}]}}`)
+			},
+			want: []want{errOn("spec.podTemplateSpec.spec.initContainers[0].name", "pod-template-spec-invalid", `the init container name "vmcp" is also a container's`)},
+		},
+		{
+			name: "pod-init-container-named-like-sidecar", reason: "an init container named like the user's sidecar",
+			edit: func(f *fixture) {
+				f.set("spec.podTemplateSpec", `{spec: {containers: [{name: side, image: a}], initContainers: [{name: side, image: b}]}}`)
+			},
+			want: []want{errOn("spec.podTemplateSpec.spec.initContainers[0].name", "pod-template-spec-invalid", `the init container name "side" is also a container's`)},
+		},
+		{
 			name: "pod-root-vmcp-container", reason: "runAsUser 0 on the vmcp container, whose runAsNonRoot the operator sets",
 			edit: func(f *fixture) {
 				f.set("spec.podTemplateSpec", `{spec: {containers: [{name: vmcp, securityContext: {runAsUser: 0}}]}}`)

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	rbacv1 "k8s.io/api/rbac/v1"
-	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 	sigsyaml "sigs.k8s.io/yaml"
 
@@ -19,21 +18,33 @@ import (
 // one of the objects generated for s but is not recognisably an earlier
 // output for s. Such an item is the user's own object: replacing it would
 // lose it silently, and applying both would have one overwrite the other.
-func (p *pipeline) conflicts(s *server, generated []*yaml.RNode) []results.Finding {
+//
+// file is where this render writes the generated objects.
+func (p *pipeline) conflicts(s *server, generated []*yaml.RNode, file string) []results.Finding {
 	var out []results.Finding
 	for _, g := range generated {
-		if where, ok := p.nested[identity(g)]; ok {
+		id := identity(g)
+		if where, ok := p.nested[id]; ok {
 			out = append(out, results.Finding{Severity: results.Error, Rule: "object-conflict", Field: "metadata.name", CurrentValue: s.vmcp.Name,
 				Message: fmt.Sprintf("the %s %s/%s this VirtualMCPServer renders is already in the input, inside a List (%s), where it cannot be replaced; remove it from the List or rename the VirtualMCPServer",
 					g.GetKind(), g.GetNamespace(), g.GetName(), where)})
 			continue
 		}
-		i, ok := p.inputs[identity(g)]
-		if !ok {
+		idx := p.inputs[id]
+		if len(idx) == 0 {
 			continue
 		}
+		i := idx[0]
 		item := p.items[i]
-		if previousOutput(s, item, g) {
+		if len(idx) > 1 {
+			// Which one an earlier output is, is ambiguous: fail closed.
+			ref := results.RefOf(item)
+			out = append(out, results.Finding{Severity: results.Error, Rule: "object-conflict", Field: "metadata.name", CurrentValue: s.vmcp.Name,
+				Message: fmt.Sprintf("the %s %s/%s this VirtualMCPServer renders is in the input %d times (first %s); keep at most one, an earlier output of this function",
+					g.GetKind(), g.GetNamespace(), g.GetName(), len(idx), whereItem(ref, i))})
+			continue
+		}
+		if previousOutput(s, item, g, file) {
 			continue
 		}
 		ref := results.RefOf(item)
@@ -54,15 +65,12 @@ func (p *pipeline) conflicts(s *server, generated []*yaml.RNode) []results.Findi
 // object for s, or, for the unlabelled ServiceAccount, Role and RoleBinding,
 // it is what the operator creates apart from what the spec changes (pull
 // secrets, the Role's rules for the outgoing source).
-func previousOutput(s *server, item, g *yaml.RNode) bool {
+func previousOutput(s *server, item, g *yaml.RNode, file string) bool {
 	if input.Malformed(item) != nil {
 		return false // never ours; and kyaml's accessors would fail on it
 	}
-	anns := item.GetAnnotations()
-	if f := firstNonEmpty(anns[kioutil.PathAnnotation], anns[kioutil.LegacyPathAnnotation]); f != "" {
-		if gen, _ := generatedPath(s); f == gen {
-			return true
-		}
+	if f := input.Describe(item).File; f != "" && f == file {
+		return true
 	}
 	kind := g.GetKind()
 	switch kind {
@@ -145,13 +153,4 @@ func whereItem(ref results.Ref, i int) string {
 		return where(ref)
 	}
 	return fmt.Sprintf("items[%d]", i)
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

@@ -36,6 +36,10 @@ func (f *fixture) replaceRaw(kind, name, doc string) {
 	f.t.Fatalf("fixture has no %s %s", kind, name)
 }
 
+// earlierService is the Service an earlier render made for vmcp: the
+// operator's labels for it.
+const earlierService = "apiVersion: v1\nkind: Service\nmetadata:\n  name: vmcp-vmcp\n  namespace: toolhive\n  labels: {app: virtualmcpserver, app.kubernetes.io/name: virtualmcpserver, app.kubernetes.io/instance: vmcp, toolhive: 'true', toolhive-name: vmcp}\nspec:\n  ports: [{port: 4483}]\n"
+
 func malformedOn(kind, name, field, msg, item string) want {
 	return want{sev: results.Error, kind: kind, name: name, field: field, rule: "malformed", msg: msg, item: item}
 }
@@ -187,6 +191,27 @@ func hostileCases() []badCase {
 				malformedOn("Deployment", "vmcp", "metadata.annotations", "metadata.annotations is a list", "2"),
 				conflictOn("would replace the input's own Deployment toolhive/vmcp (items[2])"),
 			},
+		},
+		{
+			name:   "hostile-earlier-output-and-malformed-twin",
+			reason: "an earlier output Service and a malformed one of the same identity: ambiguous, a conflict (kyaml's accessors panicked on the second)",
+			edit: func(f *fixture) {
+				f.add(earlierService)
+				f.addRaw("apiVersion: v1\nkind: Service\nmetadata:\n  name: vmcp-vmcp\n  namespace: toolhive\n  annotations: [x, y, z]\n")
+			},
+			want: []want{
+				malformedOn("Service", "vmcp-vmcp", "metadata.annotations", "metadata.annotations is a list", "3"),
+				conflictOn("the Service toolhive/vmcp-vmcp this VirtualMCPServer renders is in the input 2 times"),
+			},
+		},
+		{
+			name:   "hostile-earlier-output-and-user-twin",
+			reason: "an earlier output Service and the user's own of the same identity: neither is replaced silently",
+			edit: func(f *fixture) {
+				f.add(earlierService)
+				f.add("apiVersion: v1\nkind: Service\nmetadata:\n  name: vmcp-vmcp\n  namespace: toolhive\nspec:\n  ports: [{port: 80}]\n")
+			},
+			want: []want{conflictOn("is in the input 2 times (first in/service-vmcp-vmcp.yaml #2)")},
 		},
 		{
 			name:   "hostile-deployment-inside-list",

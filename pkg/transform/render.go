@@ -45,10 +45,10 @@ type pipeline struct {
 	consumed []*yaml.RNode
 	// sources: see RenderSources.
 	sources []results.Ref
-	// items are the input items; inputs indexes them by identity (the
-	// first of each), to find what a generated object would replace.
+	// items are the input items; inputs indexes them by identity, to find
+	// what a generated object would replace.
 	items  []*yaml.RNode
-	inputs map[string]int
+	inputs map[string][]int
 	// nested indexes the objects inside v1 List items, by identity, to
 	// where they are; a generated object never replaces one.
 	nested map[string]string
@@ -68,13 +68,11 @@ func Render(items []*yaml.RNode, spec fnconfig.Spec) ([]*yaml.RNode, framework.R
 // for the items whose annotations cannot say it (a malformed item); nil
 // when the items carry the orchestrator's annotations.
 func RenderSources(items []*yaml.RNode, sources []results.Ref, spec fnconfig.Spec) ([]*yaml.RNode, framework.Results) {
-	p := &pipeline{spec: spec, ix: resolve.NewIndex(), sources: sources, items: items, inputs: map[string]int{}, nested: map[string]string{}}
+	p := &pipeline{spec: spec, ix: resolve.NewIndex(), sources: sources, items: items, inputs: map[string][]int{}, nested: map[string]string{}}
 	for i, n := range items {
 		p.decode(i, n)
 		if id := identity(n); id != "" {
-			if _, seen := p.inputs[id]; !seen {
-				p.inputs[id] = i
-			}
+			p.inputs[id] = append(p.inputs[id], i)
 		}
 	}
 	if len(p.servers) == 0 && !mentions(p.rs, toolhive.KindVirtualMCPServer) {
@@ -93,7 +91,7 @@ func RenderSources(items []*yaml.RNode, sources []results.Ref, spec fnconfig.Spe
 			_ = n.PipeE(yaml.SetAnnotation("config.kubernetes.io/local-config", "true"))
 		}
 	}
-	return merge(items, generated), p.rs
+	return merge(items, generated, p.inputs), p.rs
 }
 
 // mentions reports whether a result is about an object of kind (a server
@@ -107,20 +105,16 @@ func mentions(rs framework.Results, kind string) bool {
 	return false
 }
 
-// merge replaces items that have the identity of a generated object (a
-// previous run's output: render has refused any other, see conflicts) in
+// merge replaces items that have the identity of a generated object in
 // place and appends the rest, so that running the function on its own
-// output changes nothing.
-func merge(items, generated []*yaml.RNode) []*yaml.RNode {
-	pos := map[string]int{}
-	for i, n := range items {
-		if id := identity(n); id != "" {
-			pos[id] = i
-		}
-	}
+// output changes nothing. render has refused any other case (conflicts):
+// such an item is the only one of its identity, well-formed, and an
+// earlier output for the same server.
+func merge(items, generated []*yaml.RNode, inputs map[string][]int) []*yaml.RNode {
 	out := append([]*yaml.RNode(nil), items...)
 	for _, g := range generated {
-		if i, ok := pos[identity(g)]; ok {
+		if idx := inputs[identity(g)]; len(idx) == 1 {
+			i := idx[0]
 			// Keep the orchestrator's path/index of the existing item.
 			for _, k := range []string{kioutil.PathAnnotation, kioutil.IndexAnnotation, kioutil.LegacyPathAnnotation, kioutil.LegacyIndexAnnotation, kioutil.IdAnnotation, kioutil.LegacyIdAnnotation} {
 				if v, ok := out[i].GetAnnotations()[k]; ok {
@@ -343,6 +337,7 @@ func (p *pipeline) malformed(i int, n *yaml.RNode, prob *input.Problem, label st
 // invalidate marks an indexed object unusable, and its server if it is one.
 func (p *pipeline) invalidate(e *resolve.Entry) {
 	e.Invalid = true
+	e.DerivedURL = ""
 	for _, s := range p.servers {
 		if s.vmcp == e.Obj {
 			s.invalid = true

@@ -210,7 +210,7 @@ func (p *pipeline) build(s *server, rs *resolve.Server, f *findings) []*yaml.RNo
 		_ = n.PipeE(yaml.SetAnnotation(kioutil.IndexAnnotation, strconv.Itoa(i)))
 		nodes = append(nodes, n)
 	}
-	if cs := p.conflicts(s, nodes); len(cs) > 0 {
+	if cs := p.conflicts(s, nodes, file); len(cs) > 0 {
 		f.add(cs...)
 		return nil
 	}
@@ -327,6 +327,12 @@ func (p *pipeline) checkEmbeddingServer(rs *resolve.Server) []results.Finding {
 		return []results.Finding{{Field: "spec.embeddingServerRef.name", CurrentValue: ref.Name, Rule: "embedding-server-not-found",
 			ConditionType: "EmbeddingServerReady", Reason: "EmbeddingServerNotFound",
 			Message: fmt.Sprintf("Referenced EmbeddingServer %s not found; add the EmbeddingServer (with its status) to the input or fix the name", ref.Name) + rs.WrongKindHint(toolhive.KindEmbeddingServer, ref.Name)}}
+	}
+	if e.Invalid {
+		// Malformed (the API server refuses it), schema errors, or two
+		// copies: no status of it may be used, derived or not.
+		return []results.Finding{{Field: "spec.embeddingServerRef.name", CurrentValue: ref.Name, Rule: "embedding-server-invalid",
+			Message: fmt.Sprintf("Referenced EmbeddingServer %s is in the input but cannot be used (see the errors reported for it); fix it", ref.Name)}}
 	}
 	st := e.Obj.(*toolhive.EmbeddingServer).Status
 	if e.DerivedURL != "" {

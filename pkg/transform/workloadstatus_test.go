@@ -102,6 +102,31 @@ func TestDerivedWorkloadStatus(t *testing.T) {
 	}
 }
 
+// TestEmbeddingServerUnusable: an EmbeddingServer that is malformed or there
+// twice is never used, derived status or not.
+func TestEmbeddingServerUnusable(t *testing.T) {
+	cases := []struct{ name, reason, extra string }{
+		{"twice", "two copies: which one is meant is ambiguous", doc("EmbeddingServer", "tei", "model: BAAI/bge-small-en-v1.5")},
+		{"malformed", "a malformed one (labels a list): the API server refuses it", "apiVersion: toolhive.stacklok.dev/v1beta1\nkind: EmbeddingServer\nmetadata: {name: tei, namespace: toolhive, labels: [x]}\n"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			f.alone = true
+			if tc.name == "twice" {
+				f.add(doc("EmbeddingServer", "tei", "model: BAAI/bge-small-en-v1.5"))
+				f.add(tc.extra)
+			} else {
+				f.addRaw(tc.extra)
+			}
+			f.set("spec.embeddingServerRef", `{name: tei}`)
+			out, rs := render(t, f.list(), fnconfig.Defaults())
+			assert.True(t, hasResult(rs, errOn("spec.embeddingServerRef.name", "embedding-server-invalid", "is in the input but cannot be used")), "%s\n%s", tc.reason, dump(rs))
+			assert.False(t, renderedServer(out, "vmcp"), tc.reason)
+		})
+	}
+}
+
 // TestDerivedEmbeddingServer: an EmbeddingServer without status is taken as
 // ready at the URL its controller writes (spec.port, default 8080), which
 // becomes the optimizer's embedding service.

@@ -15,8 +15,12 @@ import (
 // 0.62.0 chart sets a versioned image instead).
 const DefaultImage = "ghcr.io/stacklok/toolhive/vmcp:latest"
 
+// ContainerName is the vmcp container's name: a user's podTemplateSpec
+// patches it by this name.
+const ContainerName = "vmcp"
+
 const (
-	containerName    = "vmcp"
+	containerName    = ContainerName
 	configVolumeName = "vmcp-config"
 	configMountPath  = "/etc/vmcp-config"
 

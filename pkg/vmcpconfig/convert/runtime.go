@@ -142,7 +142,7 @@ func (c *converter) optimizer(cfg *vmcpconfig.Config) {
 		cfg.Optimizer = &vmcpconfig.OptimizerConfig{}
 	}
 	e, ok := c.s.Object(toolhive.KindEmbeddingServer, ref.Name)
-	if !ok {
+	if !ok || e.Invalid {
 		return
 	}
 	es := e.Obj.(*toolhive.EmbeddingServer)
