@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework/command"
+	"sigs.k8s.io/kustomize/kyaml/kio/filters"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -174,19 +175,16 @@ func standalone(stdin io.Reader, stdout io.Writer, rep *reporting, args []string
 	}
 	rl := &framework.ResourceList{FunctionConfig: fc}
 	var sources []results.Ref
+	bad := map[*yaml.RNode]bool{}
 	for _, name := range args[1:] {
-		var src io.Reader = stdin
-		if name != "-" {
-			f, err := os.Open(name)
-			if err != nil {
-				return fmt.Errorf("reading input: %w", err)
-			}
-			defer f.Close()
-			src = f
+		var b []byte
+		if name == "-" {
+			b, err = io.ReadAll(stdin)
+		} else {
+			b, err = os.ReadFile(name)
 		}
-		b, err := io.ReadAll(src)
 		if err != nil {
-			return fmt.Errorf("reading %s: %w", name, err)
+			return fmt.Errorf("reading input: %w", err)
 		}
 		items, err := input.ReadStream(b)
 		if err != nil {
@@ -195,14 +193,12 @@ func standalone(stdin io.Reader, stdout io.Writer, rep *reporting, args []string
 		for i, n := range items {
 			sources = append(sources, results.Ref{File: name, Index: i})
 			if input.Malformed(n) != nil {
+				bad[n] = true // kyaml cannot annotate it; sources says where it is
 				continue
 			}
-			for _, k := range []string{kioutil.PathAnnotation, kioutil.IndexAnnotation} {
-				v := name
-				if k == kioutil.IndexAnnotation {
-					v = strconv.Itoa(i)
-				}
-				if err := n.PipeE(yaml.SetAnnotation(k, v)); err != nil {
+			// One PipeE each: a pipe feeds a filter's result to the next.
+			for _, a := range [][2]string{{kioutil.PathAnnotation, name}, {kioutil.IndexAnnotation, strconv.Itoa(i)}} {
+				if err := n.PipeE(yaml.SetAnnotation(a[0], a[1])); err != nil {
 					return fmt.Errorf("%s: document %d: cannot annotate it", name, i)
 				}
 			}
@@ -228,10 +224,9 @@ func standalone(stdin io.Reader, stdout io.Writer, rep *reporting, args []string
 	}
 	procErr := process(rl, sources, &located)
 	var out []*yaml.RNode
-	bad := malformedItems(rl.Items)
 	for _, n := range rl.Items {
 		if !bad[n] {
-			if n.GetAnnotations()[localConfig] == "true" {
+			if n.GetAnnotations()[filters.LocalConfigAnnotation] == "true" {
 				continue
 			}
 			if err := clearOrchestratorAnnotations(n); err != nil {
@@ -269,9 +264,6 @@ func readFunctionConfig(name string) (*yaml.RNode, error) {
 		return nil, fmt.Errorf("the function config %s holds %d documents; give exactly one (the input files come after it)", name, len(nodes))
 	}
 }
-
-// localConfig marks objects that kustomize and kpt never apply.
-const localConfig = "config.kubernetes.io/local-config"
 
 // clearOrchestratorAnnotations removes what kpt and kustomize use to track
 // items (path, index, id), which has no place in applied objects.

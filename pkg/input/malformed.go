@@ -84,25 +84,6 @@ func Malformed(n *yaml.RNode) *Problem {
 	return nil
 }
 
-// Annotatable reports whether kyaml can edit n's annotations: a mapping
-// whose metadata and metadata.annotations are mappings or absent. A
-// malformed item may still be (its problem lies elsewhere).
-func Annotatable(n *yaml.RNode) bool {
-	if n == nil || n.YNode() == nil {
-		return false
-	}
-	r := root(n.YNode())
-	if r.Kind != yaml.MappingNode {
-		return false
-	}
-	md := field(r, "metadata")
-	if isNull(md) {
-		return true
-	}
-	anns := field(md, "annotations")
-	return md.Kind == yaml.MappingNode && (isNull(anns) || anns.Kind == yaml.MappingNode)
-}
-
 // stringMap checks that m[key], when present, is a mapping of scalars;
 // strict: of strings (a Secret's or ConfigMap's values, which the API server
 // decodes into strings or bytes and refuses as numbers or booleans).
@@ -157,12 +138,12 @@ func duplicateKey(n *yaml.Node, path string) *Problem {
 			k := n.Content[i]
 			if k.Kind == yaml.ScalarNode {
 				if first, dup := seen[k.Value]; dup {
-					p := join(path, keyName(k.Value))
+					p := join(path, Printable(k.Value))
 					return &Problem{Field: p, Line: k.Line, Msg: fmt.Sprintf("the key %s appears twice in one mapping (lines %d and %d); the API server refuses it, keep one", p, first, k.Line)}
 				}
 				seen[k.Value] = k.Line
 			}
-			if p := duplicateKey(n.Content[i+1], join(path, keyName(k.Value))); p != nil {
+			if p := duplicateKey(n.Content[i+1], join(path, Printable(k.Value))); p != nil {
 				return p
 			}
 		}
@@ -182,9 +163,6 @@ func join(path, key string) string {
 	}
 	return path + "." + key
 }
-
-// keyName keeps a key printable and short for a field path.
-func keyName(k string) string { return Printable(k) }
 
 // isString: a string scalar; a node built in code may carry no tag.
 func isString(n *yaml.Node) bool {
@@ -223,45 +201,4 @@ func nodeKind(n *yaml.Node) string {
 		return "a scalar"
 	}
 	return "empty"
-}
-
-// Origin is what can be read safely from any item: its identity when the
-// fields are strings, and the orchestrator's path and index annotations.
-type Origin struct {
-	APIVersion, Kind, Namespace, Name string
-	File                              string
-	// Index is the file index annotation, -1 when absent.
-	Index int
-}
-
-// Describe reads n's Origin without kyaml's accessors, which fail on a
-// malformed item.
-func Describe(n *yaml.RNode) Origin {
-	o := Origin{Index: -1}
-	if n == nil || n.YNode() == nil {
-		return o
-	}
-	r := root(n.YNode())
-	str := func(m *yaml.Node, k string) string {
-		if v := field(m, k); isString(v) {
-			return v.Value
-		}
-		return ""
-	}
-	o.APIVersion, o.Kind = str(r, "apiVersion"), str(r, "kind")
-	md := deref(field(r, "metadata"))
-	o.Namespace, o.Name = str(md, "namespace"), str(md, "name")
-	anns := deref(field(md, "annotations"))
-	o.File = str(anns, kioutil.PathAnnotation)
-	if o.File == "" {
-		o.File = str(anns, kioutil.LegacyPathAnnotation)
-	}
-	idx := str(anns, kioutil.IndexAnnotation)
-	if idx == "" {
-		idx = str(anns, kioutil.LegacyIndexAnnotation)
-	}
-	if i, err := strconv.Atoi(idx); err == nil {
-		o.Index = i
-	}
-	return o
 }

@@ -49,10 +49,8 @@ func NameRuleFor(apiVersion, kind string) NameRule {
 		return label
 	case group == "" || group == "apps" || group == "toolhive.stacklok.dev":
 		return subdomain
-	case group == "rbac.authorization.k8s.io":
-		return pathSegment
 	}
-	return pathSegment
+	return pathSegment // RBAC kinds too
 }
 
 // Namespace checks a namespace name (a DNS-1123 label).

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
+	"github.com/vmcp-render/vmcp-render/pkg/input"
 	"github.com/vmcp-render/vmcp-render/pkg/results"
 )
 
@@ -127,19 +128,12 @@ func (w Workload) UserAnnotations() map[string]string {
 	for k, v := range w.Annotations {
 		if strings.HasPrefix(k, "kubectl.kubernetes.io/") || strings.HasPrefix(k, "kubernetes.io/") ||
 			strings.HasPrefix(k, "deployment.kubernetes.io/") || strings.HasPrefix(k, "k8s.io/") ||
-			isOrchestratorAnnotation(k) {
+			input.IsOrchestratorAnnotation(k) {
 			continue
 		}
 		out[k] = v
 	}
 	return out
-}
-
-// isOrchestratorAnnotation reports annotations kpt/kustomize add to items in
-// a ResourceList; a cluster object would never carry them.
-func isOrchestratorAnnotation(k string) bool {
-	return strings.HasPrefix(k, "internal.config.kubernetes.io/") || strings.HasPrefix(k, "config.kubernetes.io/") ||
-		k == "config.k8s.io/id" || strings.HasPrefix(k, "kustomize.config.k8s.io/")
 }
 
 // WrongKindHint explains a failed lookup of kind/name when objects of other

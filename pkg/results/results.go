@@ -38,7 +38,7 @@ type Ref struct {
 // what it can of a malformed item too, never failing.
 func RefOf(n *yaml.RNode) Ref {
 	o := input.Describe(n)
-	return Ref{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, File: o.File, Index: max(o.Index, 0)}
+	return Ref{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, File: o.File, Index: o.Index}
 }
 
 // Finding is one problem: what rule it breaks, where, and what to do.

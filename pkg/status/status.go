@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"net/url"
 
+	"k8s.io/apimachinery/pkg/util/validation"
+
 	"github.com/vmcp-render/vmcp-render/pkg/results"
 )
 
@@ -30,7 +32,7 @@ func port(p int32) (int32, error) {
 	switch {
 	case p == 0:
 		return defaultPort, nil
-	case p < 0 || p > 65535:
+	case len(validation.IsValidPortNum(int(p))) > 0:
 		return 0, fmt.Errorf("port %d is outside 1-65535 (the API server refuses it)", p)
 	}
 	return p, nil

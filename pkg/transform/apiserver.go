@@ -98,11 +98,11 @@ func checkPodTemplate(v *toolhive.VirtualMCPServer, pts *corev1.PodTemplateSpec,
 		if e.Type == field.ErrorTypeDuplicate && strings.HasSuffix(e.Field, ".name") && containerPath.MatchString(e.Field) {
 			continue // duplicateNames says it at the user's field
 		}
-		fld, derived := userField(e.Field, &pts.Spec, &user.Spec)
+		fld, derived := userField(v, e.Field, &pts.Spec, &user.Spec)
 		f := results.Finding{Rule: "pod-template-spec-invalid", Field: fld,
 			Message: fmt.Sprintf("in the rendered pod template, %s; the API server or the kubelet would refuse it", e.ErrorBody())}
-		if derived != "" {
-			f.Rule, f.Field = "derived-name-invalid", derivedField(v, derived)
+		if derived {
+			f.Rule = "derived-name-invalid"
 			f.Message = fmt.Sprintf("the operator derives %s from this field: %s; the API server would refuse the Deployment. Rename the referenced object", e.Field, e.ErrorBody())
 		}
 		out = append(out, f)
@@ -159,9 +159,9 @@ var (
 
 // userField maps a field of the merged template to the user's
 // spec.podTemplateSpec, matching containers, volumes and env vars by name
-// (the strategic merge keys). A problem in what the operator built returns
-// "" and what it is ("env NAME", "volume NAME") in derived.
-func userField(f string, merged, user *corev1.PodSpec) (fld, derived string) {
+// (the strategic merge keys). A problem in what the operator built is
+// derived: fld is then the spec field the name comes from.
+func userField(v *toolhive.VirtualMCPServer, f string, merged, user *corev1.PodSpec) (fld string, derived bool) {
 	const prefix = "spec.podTemplateSpec."
 	if m := containerPath.FindStringSubmatch(f); m != nil {
 		list, ulist := merged.Containers, user.Containers
@@ -189,26 +189,29 @@ func userField(f string, merged, user *corev1.PodSpec) (fld, derived string) {
 					uk = indexOf(len(ulist[j].VolumeMounts), func(x int) bool { return ulist[j].VolumeMounts[x].Name == name })
 				}
 			}
-			if uk < 0 {
-				return "", strings.TrimSuffix(sub[1], "s") + " " + name
+			switch {
+			case uk >= 0:
+				return fmt.Sprintf("%s.%s[%d]%s", base, sub[1], uk, sub[3]), false
+			case sub[1] == "env":
+				return envField(v, name), true
 			}
-			return fmt.Sprintf("%s.%s[%d]%s", base, sub[1], uk, sub[3]), ""
+			return volumeField(name), true
 		}
 		if j < 0 {
-			return prefix + "spec", "container " + c.Name
+			return "spec", true
 		}
-		return base + m[3], ""
+		return base + m[3], false
 	}
 	if m := volumePath.FindStringSubmatch(f); m != nil {
 		i, _ := strconv.Atoi(m[1])
 		name := merged.Volumes[i].Name
 		j := indexOf(len(user.Volumes), func(k int) bool { return user.Volumes[k].Name == name })
 		if j < 0 {
-			return "", "volume " + name
+			return volumeField(name), true
 		}
-		return fmt.Sprintf("%sspec.volumes[%d]%s", prefix, j, m[2]), ""
+		return fmt.Sprintf("%sspec.volumes[%d]%s", prefix, j, m[2]), false
 	}
-	return prefix + strings.TrimPrefix(f, "spec.template."), ""
+	return prefix + strings.TrimPrefix(f, "spec.template."), false
 }
 
 func indexOf(n int, match func(int) bool) int {
@@ -218,19 +221,6 @@ func indexOf(n int, match func(int) bool) int {
 		}
 	}
 	return -1
-}
-
-// derivedField names the spec field an operator-built env var or volume
-// comes from ("env NAME", "volume NAME", "container NAME").
-func derivedField(v *toolhive.VirtualMCPServer, what string) string {
-	kind, name, _ := strings.Cut(what, " ")
-	switch kind {
-	case "env":
-		return envField(v, name)
-	case "volume", "volumeMount":
-		return volumeField(name)
-	}
-	return "spec"
 }
 
 // safeGeneratedPath keeps the file kpt writes a server's objects to inside

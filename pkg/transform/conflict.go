@@ -3,7 +3,6 @@ package transform
 import (
 	"fmt"
 	"reflect"
-	"strings"
 
 	rbacv1 "k8s.io/api/rbac/v1"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -48,13 +47,9 @@ func (p *pipeline) conflicts(s *server, generated []*yaml.RNode, file string) []
 			continue
 		}
 		ref := results.RefOf(item)
-		ns := ref.Namespace
-		if ns == "" {
-			ns = defaultNamespace
-		}
 		out = append(out, results.Finding{Severity: results.Error, Rule: "object-conflict", Field: "metadata.name", CurrentValue: s.vmcp.Name,
 			Message: fmt.Sprintf("the %s %s/%s this VirtualMCPServer renders would replace the input's own %s %s/%s (%s), which is not an earlier output of this function for it; rename the VirtualMCPServer or that object",
-				g.GetKind(), g.GetNamespace(), g.GetName(), input.Printable(ref.Kind), input.Printable(ns), input.Printable(ref.Name), whereItem(ref, i))})
+				g.GetKind(), g.GetNamespace(), g.GetName(), input.Printable(ref.Kind), input.Printable(namespaceOrDefault(ref.Namespace)), input.Printable(ref.Name), whereItem(ref, i))})
 	}
 	return out
 }
@@ -104,7 +99,7 @@ func plainObject(n *yaml.RNode, fields []string) map[string]any {
 	if md, ok := m["metadata"].(map[string]any); ok {
 		if anns, ok := md["annotations"].(map[string]any); ok {
 			for k := range anns {
-				if isOrchestratorAnnotation(k) {
+				if input.IsOrchestratorAnnotation(k) {
 					delete(anns, k)
 				}
 			}
@@ -112,17 +107,10 @@ func plainObject(n *yaml.RNode, fields []string) map[string]any {
 				delete(md, "annotations")
 			}
 		}
-		if md["namespace"] == nil || md["namespace"] == "" {
-			md["namespace"] = defaultNamespace
-		}
+		ns, _ := md["namespace"].(string)
+		md["namespace"] = namespaceOrDefault(ns)
 	}
 	return m
-}
-
-// isOrchestratorAnnotation: what kustomize and kpt add to track items.
-func isOrchestratorAnnotation(k string) bool {
-	return strings.HasPrefix(k, "config.kubernetes.io/") || strings.HasPrefix(k, "internal.config.kubernetes.io/") ||
-		strings.HasPrefix(k, "config.k8s.io/") || strings.HasPrefix(k, "kustomize.config.k8s.io/")
 }
 
 // operatorRules: the Role's rules are one of the operator's rule sets.

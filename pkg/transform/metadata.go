@@ -21,7 +21,7 @@ import (
 // and kpt remove them before anything is applied.
 func (p *pipeline) checkMetadata(n *yaml.RNode, ref results.Ref) bool {
 	anns := n.GetAnnotations()
-	maps.DeleteFunc(anns, func(k, _ string) bool { return isOrchestratorAnnotation(k) })
+	maps.DeleteFunc(anns, func(k, _ string) bool { return input.IsOrchestratorAnnotation(k) })
 	errs := apivalidation.ValidateAnnotations(anns, field.NewPath("metadata", "annotations"))
 	for _, e := range errs {
 		var msg string

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/kio/filters"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -25,6 +26,14 @@ import (
 // defaultNamespace stands in for a missing metadata.namespace, as kubectl
 // would apply the object to the default namespace.
 const defaultNamespace = "default"
+
+// namespaceOrDefault is the namespace an object is applied to.
+func namespaceOrDefault(ns string) string {
+	if ns == "" {
+		return defaultNamespace
+	}
+	return ns
+}
 
 // server is one decoded VirtualMCPServer awaiting rendering.
 type server struct {
@@ -88,7 +97,7 @@ func RenderSources(items []*yaml.RNode, sources []results.Ref, spec fnconfig.Spe
 	}
 	if spec.MarkConsumedLocalConfig {
 		for _, n := range p.consumed {
-			_ = n.PipeE(yaml.SetAnnotation("config.kubernetes.io/local-config", "true"))
+			_ = n.PipeE(yaml.SetAnnotation(filters.LocalConfigAnnotation, "true"))
 		}
 	}
 	return merge(items, generated, p.inputs), p.rs
@@ -140,11 +149,7 @@ func identity(n *yaml.RNode) string {
 	if !found {
 		group = ""
 	}
-	ns := o.Namespace
-	if ns == "" {
-		ns = defaultNamespace
-	}
-	return group + "|" + o.Kind + "|" + ns + "|" + o.Name
+	return group + "|" + o.Kind + "|" + namespaceOrDefault(o.Namespace) + "|" + o.Name
 }
 
 // decode indexes the input item at position i, reporting every decoding
@@ -196,10 +201,7 @@ func (p *pipeline) decodeList(i int, list *yaml.RNode, listRef results.Ref) {
 // decodeObject indexes one well-formed object.
 func (p *pipeline) decodeObject(n *yaml.RNode, ref results.Ref) {
 	apiVersion, kind := n.GetApiVersion(), n.GetKind()
-	ns := n.GetNamespace()
-	if ns == "" {
-		ns = defaultNamespace
-	}
+	ns := namespaceOrDefault(n.GetNamespace())
 	metaInvalid := p.checkMetadata(n, ref)
 	metaInvalid = p.checkNames(n, ref) || metaInvalid
 	switch {
@@ -297,7 +299,8 @@ func (p *pipeline) decodeObject(n *yaml.RNode, ref results.Ref) {
 // label names an object inside a List item ("items[2] of List x").
 func (p *pipeline) malformed(i int, n *yaml.RNode, prob *input.Problem, label string) {
 	o := input.Describe(n)
-	ref := results.Ref{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, File: o.File, Index: max(o.Index, 0), Item: &i}
+	ref := results.RefOf(n)
+	ref.Item = &i
 	if i < len(p.sources) && p.sources[i].File != "" {
 		ref.File, ref.Index = p.sources[i].File, p.sources[i].Index
 	}
@@ -324,11 +327,7 @@ func (p *pipeline) malformed(i int, n *yaml.RNode, prob *input.Problem, label st
 	if err != nil {
 		return
 	}
-	ns := o.Namespace
-	if ns == "" {
-		ns = defaultNamespace
-	}
-	stub.SetNamespace(ns)
+	stub.SetNamespace(namespaceOrDefault(o.Namespace))
 	if dup := p.ix.Add(o.Kind, &resolve.Entry{Obj: stub, Ref: ref, Invalid: true, Malformed: true}); dup != nil {
 		p.invalidate(dup)
 	}

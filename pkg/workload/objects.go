@@ -17,12 +17,17 @@ const (
 	toolhiveAPIGroup = "toolhive.stacklok.dev"
 )
 
-func buildConfigMap(p Params) *corev1.ConfigMap {
-	labels := map[string]string{
+// configMapLabels are the labels of the config ConfigMap of server name.
+func configMapLabels(name string) map[string]string {
+	return map[string]string{
 		"toolhive.stacklok.io/component":          "vmcp-config",
-		"toolhive.stacklok.io/virtual-mcp-server": p.Name,
+		"toolhive.stacklok.io/virtual-mcp-server": name,
 		"toolhive.stacklok.io/managed-by":         "toolhive-operator",
 	}
+}
+
+func buildConfigMap(p Params) *corev1.ConfigMap {
+	labels := configMapLabels(p.Name)
 	data := maps.Clone(p.ConfigData)
 	return &corev1.ConfigMap{
 		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
@@ -137,18 +142,16 @@ func RoleRules() [][]rbacv1.PolicyRule {
 
 // HasOperatorLabels reports whether labels are those the operator sets on
 // the object of kind it creates for server name: the ConfigMap, the
-// Deployment and Service, the HMAC Secret. The ServiceAccount, Role and
-// RoleBinding carry none (only an owner reference, which offline objects
-// lack).
+// Deployment and Service. The ServiceAccount, Role and RoleBinding carry
+// none (only an owner reference, which offline objects lack); an HMAC
+// Secret in the input is used, never replaced.
 func HasOperatorLabels(kind, name string, labels map[string]string) bool {
 	var want map[string]string
 	switch kind {
 	case "ConfigMap":
-		want = buildConfigMap(Params{Name: name}).Labels
+		want = configMapLabels(name)
 	case "Deployment", "Service":
 		want = podLabels(name)
-	case "Secret":
-		want = hmacSecretLabels(name)
 	default:
 		return false
 	}
@@ -158,15 +161,6 @@ func HasOperatorLabels(kind, name string, labels map[string]string) bool {
 		}
 	}
 	return true
-}
-
-// hmacSecretLabels are the labels the operator puts on the HMAC Secret it
-// creates for server name.
-func hmacSecretLabels(name string) map[string]string {
-	return map[string]string{
-		"app.kubernetes.io/name": "virtualmcpserver", "app.kubernetes.io/instance": name,
-		"app.kubernetes.io/component": "session-security", "app.kubernetes.io/managed-by": "toolhive-operator",
-	}
 }
 
 // HMACSecret is the session HMAC Secret the operator generates for server
@@ -180,7 +174,10 @@ func HMACSecret(name, namespace string, raw []byte) *corev1.Secret {
 		Data:     map[string][]byte{"hmac-secret": []byte(base64.StdEncoding.EncodeToString(raw))},
 	}
 	s.Name, s.Namespace = HMACSecretName(name), namespace
-	s.Labels = hmacSecretLabels(name)
+	s.Labels = map[string]string{
+		"app.kubernetes.io/name": "virtualmcpserver", "app.kubernetes.io/instance": name,
+		"app.kubernetes.io/component": "session-security", "app.kubernetes.io/managed-by": "toolhive-operator",
+	}
 	s.Annotations = map[string]string{"toolhive.stacklok.dev/purpose": "hmac-secret-for-session-token-binding"}
 	return s
 }

@@ -5,15 +5,14 @@ import (
 	"regexp"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/util/validation"
+
 	"github.com/vmcp-render/vmcp-render/pkg/release"
 )
 
 // imageRef is the Docker reference grammar (name[:tag][@digest]), enough to
 // catch typos such as spaces, upper-case repositories or an empty tag.
 var imageRef = regexp.MustCompile(`^(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$`)
-
-// dnsLabel is a Kubernetes object name usable as a Secret name.
-var dnsSubdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
 
 // Validate checks a defaulted Spec.
 func (s *Spec) Validate() []Problem {
@@ -38,7 +37,7 @@ func (s *Spec) Validate() []Problem {
 		p = append(p, Problem{Field: "spec.vmcpImage", Value: s.VMCPImage, Message: fmt.Sprintf("spec.vmcpImage %q is not a valid image reference (expected registry/repository[:tag][@digest], e.g. %s)", s.VMCPImage, s.Release().VMCPImage)})
 	}
 	for i, n := range s.DefaultImagePullSecrets {
-		if !dnsSubdomain.MatchString(n) {
+		if len(validation.IsDNS1123Subdomain(n)) > 0 {
 			p = append(p, Problem{Field: fmt.Sprintf("spec.defaultImagePullSecrets[%d]", i), Value: n, Message: fmt.Sprintf("%q is not a valid Secret name", n)})
 		}
 	}
