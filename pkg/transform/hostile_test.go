@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"encoding/base64"
 	"strings"
 	"testing"
 
@@ -269,6 +270,15 @@ func hostileCases() []badCase {
 			rendered: true,
 		},
 		{
+			name:   "hostile-annotation-key-invalid",
+			reason: "an annotation key that is not a qualified name: the API server refuses the object",
+			edit: func(f *fixture) {
+				f.add("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\n  namespace: toolhive\n  annotations: {'bad key!': x}\n")
+			},
+			want:     []want{{sev: results.Error, kind: "ConfigMap", name: "notes", field: "metadata.annotations", rule: "annotations-invalid", msg: `annotation key "bad key!" is invalid`}},
+			rendered: true,
+		},
+		{
 			name:   "hostile-annotations-too-long-server",
 			reason: "the server itself over the annotation limit is refused by the API server: not rendered",
 			edit: func(f *fixture) {
@@ -376,4 +386,40 @@ func TestRerunReplacesPreviousOutput(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestHMACSecretGenerated: with hmacSecret: generate the Secret the operator
+// would create is emitted: its labels and annotation, 32 random bytes
+// base64-encoded under hmac-secret, new on each render (hence the warning).
+func TestHMACSecretGenerated(t *testing.T) {
+	f := newFixture(t)
+	f.alone = true
+	spec := fnconfig.Defaults()
+	spec.HMACSecret = fnconfig.HMACGenerate
+	secretOf := func() *yaml.RNode {
+		out, rs := render(t, f.list(), spec)
+		require.False(t, results.HasErrors(rs), dump(rs))
+		assert.True(t, hasResult(rs, want{sev: results.Warning, kind: "VirtualMCPServer", name: "vmcp", rule: "hmac-secret-generated", msg: "the output is not deterministic"}), dump(rs))
+		for _, n := range out {
+			if kindName(n) == "Secret/vmcp-hmac-secret" {
+				return n
+			}
+		}
+		t.Fatal("no HMAC Secret rendered")
+		return nil
+	}
+	s := secretOf()
+	assert.Equal(t, map[string]string{"app.kubernetes.io/name": "virtualmcpserver", "app.kubernetes.io/instance": "vmcp",
+		"app.kubernetes.io/component": "session-security", "app.kubernetes.io/managed-by": "toolhive-operator"}, s.GetLabels())
+	assert.Equal(t, "hmac-secret-for-session-token-binding", s.GetAnnotations()["toolhive.stacklok.dev/purpose"])
+	assert.Equal(t, "toolhive", s.GetNamespace())
+	// The operator stores base64(base64(32 random bytes)) as data: the
+	// value vMCP reads is the 44-character base64 text.
+	data := s.GetDataMap()["hmac-secret"]
+	inner, err := base64.StdEncoding.DecodeString(data)
+	require.NoError(t, err)
+	raw, err := base64.StdEncoding.DecodeString(string(inner))
+	require.NoError(t, err)
+	assert.Len(t, raw, 32)
+	assert.NotEqual(t, data, secretOf().GetDataMap()["hmac-secret"], "every render draws a new value")
 }
