@@ -36,11 +36,10 @@ type Located struct {
 
 // Text is the result as one line (the default format).
 func Text(r Located) string {
-	l := results.Line(r.Result)
 	if r.Line > 0 && r.File != nil && r.File.Path != "" {
-		l = strings.TrimSuffix(l, " ("+r.File.Path+")") + fmt.Sprintf(" (%s:%d:%d)", r.File.Path, r.Line, r.Column)
+		return fmt.Sprintf("%s: %s (%s:%d:%d)", r.Severity, results.Message(r.Result), r.File.Path, r.Line, r.Column)
 	}
-	return l
+	return results.Line(r.Result)
 }
 
 // GitHub is the result as a GitHub Actions workflow command
@@ -65,13 +64,8 @@ func GitHub(r Located) string {
 		title = "vmcp-render"
 	}
 	props = append(props, "title="+escapeProperty(title))
-	// The message is the text line without the severity and the file,
-	// which the annotation already shows.
-	msg := strings.TrimPrefix(results.Line(r.Result), string(r.Severity)+": ")
-	if r.File != nil && r.File.Path != "" {
-		msg = strings.TrimSuffix(msg, " ("+r.File.Path+")")
-	}
-	return "::" + level + " " + strings.Join(props, ",") + "::" + escapeData(msg)
+	// The annotation shows the severity and the file itself.
+	return "::" + level + " " + strings.Join(props, ",") + "::" + escapeData(results.Message(r.Result))
 }
 
 // escapeData and escapeProperty follow the runner's workflow command
@@ -110,7 +104,7 @@ func SARIF(rs []Located, version string) ([]byte, error) {
 	for _, r := range rs {
 		res := run.CreateResultForRule(ruleID(r)).
 			WithLevel(level(r.Severity)).
-			WithMessage(sarif.NewTextMessage(results.Line(r.Result)))
+			WithMessage(sarif.NewTextMessage(results.Message(r.Result)))
 		if r.File != nil && r.File.Path != "" {
 			region := sarif.NewRegion()
 			if r.Line > 0 {

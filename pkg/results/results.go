@@ -146,11 +146,21 @@ func HasErrors(rs framework.Results) bool {
 }
 
 // Line renders a result as one line for stderr, since kustomize never shows
-// the results field: "error: VirtualMCPServer toolhive/x: spec.a: message [rule]".
+// the results field: "error: VirtualMCPServer toolhive/x: spec.a: message
+// [rule] (file)".
 func Line(r *framework.Result) string {
+	l := string(r.Severity) + ": " + Message(r)
+	if r.File != nil && r.File.Path != "" {
+		l += " (" + r.File.Path + ")"
+	}
+	return l
+}
+
+// Message is a result's line without its severity and file, for formats
+// that carry those apart: "VirtualMCPServer toolhive/x: spec.a: message
+// [rule]".
+func Message(r *framework.Result) string {
 	var b strings.Builder
-	b.WriteString(string(r.Severity))
-	b.WriteString(": ")
 	if r.ResourceRef != nil {
 		b.WriteString(r.ResourceRef.Kind)
 		if r.ResourceRef.Name != "" {
@@ -170,9 +180,6 @@ func Line(r *framework.Result) string {
 	b.WriteString(strings.ReplaceAll(r.Message, "\n", " "))
 	if rule := r.Tags["rule"]; rule != "" {
 		fmt.Fprintf(&b, " [%s]", rule)
-	}
-	if r.File != nil && r.File.Path != "" {
-		fmt.Fprintf(&b, " (%s)", r.File.Path)
 	}
 	return b.String()
 }
