@@ -75,16 +75,22 @@ func crdConstraints(s map[string]any, path string, out map[string]*constraint) {
 	if set && path != "status" && !(len(path) > 7 && path[:7] == "status.") {
 		out[path] = c
 	}
+	eachChild(s, path, func(cs map[string]any, cp string) { crdConstraints(cs, cp, out) })
+}
+
+// eachChild calls visit on the sub-schemas of s with their schema paths:
+// properties, list items ("[]") and map values ("{}").
+func eachChild(s map[string]any, path string, visit func(s map[string]any, path string)) {
 	if props, ok := s["properties"].(map[string]any); ok {
 		for k, v := range props {
-			crdConstraints(v.(map[string]any), childPath(path, k), out)
+			visit(v.(map[string]any), childPath(path, k))
 		}
 	}
 	if it, ok := s["items"].(map[string]any); ok {
-		crdConstraints(it, path+"[]", out)
+		visit(it, path+"[]")
 	}
 	if ap, ok := s["additionalProperties"].(map[string]any); ok {
-		crdConstraints(ap, path+"{}", out)
+		visit(ap, path+"{}")
 	}
 }
 
@@ -222,17 +228,7 @@ func crdRules(s map[string]any, path string, out *[]schemaRule) {
 	if p != "" || f != "" {
 		*out = append(*out, schemaRule{path: path, pattern: p, format: f})
 	}
-	if props, ok := s["properties"].(map[string]any); ok {
-		for k, v := range props {
-			crdRules(v.(map[string]any), childPath(path, k), out)
-		}
-	}
-	if it, ok := s["items"].(map[string]any); ok {
-		crdRules(it, path+"[]", out)
-	}
-	if ap, ok := s["additionalProperties"].(map[string]any); ok {
-		crdRules(ap, path+"{}", out)
-	}
+	eachChild(s, path, func(cs map[string]any, cp string) { crdRules(cs, cp, out) })
 }
 
 // objectAt builds a document holding v at schema path p ("[]" one list
