@@ -26,7 +26,7 @@ func cli(t *testing.T, stdin string, args ...string) (string, string, int) {
 
 func goldenInput(t *testing.T, name string) string {
 	t.Helper()
-	p := filepath.Join(sharedDir(t), "golden", name, "input.yaml")
+	p := filepath.Join(dataDir(t), "golden", name, "input.yaml")
 	_, err := os.Stat(p)
 	require.NoError(t, err)
 	return p

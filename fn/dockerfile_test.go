@@ -169,7 +169,7 @@ func TestDockerfileBinary(t *testing.T) {
 	})
 
 	t.Run("RendersGolden", func(t *testing.T) {
-		dir := filepath.Join(sharedDir(t), "golden", "pub-03-authserver-oidc-upstream")
+		dir := filepath.Join(dataDir(t), "golden", "pub-03-authserver-oidc-upstream")
 		in, err := os.ReadFile(filepath.Join(dir, "input.yaml"))
 		require.NoError(t, err)
 		exp, err := os.ReadFile(filepath.Join(dir, "expected-v0.63.0.yaml")) // the default release

@@ -40,7 +40,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func sharedDir(t testing.TB) string { return testpaths.Shared(t) }
+func dataDir(t testing.TB) string { return testpaths.Data(t) }
 
 // run runs the built function on a ResourceList and returns stdout, stderr
 // and the exit code.

@@ -1,7 +1,8 @@
-// Package testpaths finds, for tests, the repository root and the shared
-// reference data beside it (../shared: golden cases, CRDs, test tools), and
-// copies example trees into scratch directories. A missing directory fails
-// the test: reference checks are never skipped.
+// Package testpaths finds, for tests, the repository root and its reference
+// data (testdata/: the real operator's golden cases, the upstream CRDs, the
+// spec's worked scenarios; see testdata/README.md), and copies example trees
+// into scratch directories. A missing directory fails the test: reference
+// checks are never skipped.
 package testpaths
 
 import (
@@ -27,12 +28,13 @@ func Root(t testing.TB) string {
 	return ""
 }
 
-// Shared is ../shared beside the repository root; CI lays it there too.
-func Shared(t testing.TB) string {
+// Data is the repository's testdata/ directory (make testdata keeps it the
+// copy of the team's shared reference data).
+func Data(t testing.TB) string {
 	t.Helper()
-	s := filepath.Join(filepath.Dir(Root(t)), "shared")
+	s := filepath.Join(Root(t), "testdata")
 	if fi, err := os.Stat(filepath.Join(s, "golden")); err != nil || !fi.IsDir() {
-		t.Fatalf("the shared reference data must be at %s (golden cases, CRDs, tools): %v", s, err)
+		t.Fatalf("the reference data must be at %s (golden cases, CRDs): %v", s, err)
 	}
 	return s
 }
@@ -64,8 +66,8 @@ func CopyTree(t testing.TB, src, dst string) {
 	}
 }
 
-// Landed lists the golden cases of issues that have landed here while
-// shared/ may still keep them in golden/pending/ (they move up one level
+// Landed lists the golden cases of issues that have landed here while the
+// reference data may still keep them in golden/pending/ (they move up one level
 // once the issue is closed). A case is found in either place.
 var Landed = []string{
 	"pub-21-static-backends-no-status",
@@ -77,7 +79,7 @@ var Landed = []string{
 // golden/pending/; a case in neither fails the test.
 func GoldenCase(t testing.TB, name string) string {
 	t.Helper()
-	for _, d := range []string{filepath.Join(Shared(t), "golden", name), filepath.Join(Shared(t), "golden", "pending", name)} {
+	for _, d := range []string{filepath.Join(Data(t), "golden", name), filepath.Join(Data(t), "golden", "pending", name)} {
 		if fi, err := os.Stat(d); err == nil && fi.IsDir() {
 			return d
 		}
@@ -90,9 +92,9 @@ func GoldenCase(t testing.TB, name string) string {
 // Landed cases wherever they are, sorted by name, each once.
 func GoldenCases(t testing.TB) []string {
 	t.Helper()
-	dirs, err := filepath.Glob(filepath.Join(Shared(t), "golden", "pub-*"))
+	dirs, err := filepath.Glob(filepath.Join(Data(t), "golden", "pub-*"))
 	if err != nil || len(dirs) == 0 {
-		t.Fatalf("no golden cases under %s (%v)", filepath.Join(Shared(t), "golden"), err)
+		t.Fatalf("no golden cases under %s (%v)", filepath.Join(Data(t), "golden"), err)
 	}
 	seen := map[string]bool{}
 	for _, d := range dirs {

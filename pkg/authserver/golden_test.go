@@ -21,7 +21,7 @@ import (
 	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
 )
 
-func sharedDir(t *testing.T) string { return testpaths.Shared(t) }
+func dataDir(t *testing.T) string { return testpaths.Data(t) }
 
 func readDocs(t *testing.T, path string) []map[string]any {
 	t.Helper()
@@ -66,7 +66,7 @@ func path(obj any, keys ...string) any {
 // crdSpecSchema returns the v1beta1 openAPI schema of VirtualMCPServer.spec.
 func crdSpecSchema(t *testing.T) map[string]any {
 	t.Helper()
-	docs := readDocs(t, filepath.Join(sharedDir(t), "crds", "toolhive.stacklok.dev_virtualmcpservers.yaml"))
+	docs := readDocs(t, filepath.Join(dataDir(t), "crds", "toolhive.stacklok.dev_virtualmcpservers.yaml"))
 	require.NotEmpty(t, docs)
 	versions, _ := path(docs[0], "spec", "versions").([]any)
 	for _, v := range versions {
@@ -135,7 +135,7 @@ func (c vmcpCase) integration() IntegrationInput {
 // loadGolden reads a pub-* case: the VirtualMCPServer and its MCPOIDCConfig.
 func loadGolden(t *testing.T, caseDir string) (vmcpCase, []map[string]any) {
 	t.Helper()
-	dir := filepath.Join(sharedDir(t), "golden", caseDir)
+	dir := filepath.Join(dataDir(t), "golden", caseDir)
 	in := readDocs(t, filepath.Join(dir, "input.yaml"))
 	v := findDoc(in, "VirtualMCPServer", "")
 	require.NotNil(t, v)
@@ -257,11 +257,11 @@ func TestGoldenIntegrationFailures(t *testing.T) {
 	}
 }
 
-// specScenarioB reads worked scenario B of spec §2.7.7: its inline inputs
+// specScenarioB reads worked scenario B (testdata/spec/scenarios.md): its inline inputs
 // and the expected authserver-config.yaml block.
 func specScenarioB(t *testing.T) (spec map[string]any, want string) {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(sharedDir(t), "spec", "upstream-behavior.md"))
+	raw, err := os.ReadFile(filepath.Join(dataDir(t), "spec", "scenarios.md"))
 	require.NoError(t, err)
 	text := string(raw)
 	start := strings.Index(text, "**B. Embedded auth server**")

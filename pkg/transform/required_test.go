@@ -10,15 +10,16 @@ import (
 	"github.com/stretchr/testify/require"
 	sigsyaml "sigs.k8s.io/yaml"
 
+	"github.com/vmcp-render/vmcp-render/internal/testpaths"
 	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
 )
 
-// crdRequired reads a CRD beside the repository (../shared/crds) and lists
+// crdRequired reads an upstream CRD (testdata/crds) and lists
 // the v1beta1 properties marked required that have no default.
 func crdRequired(t *testing.T, file string) (string, []string) {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(filepath.Dir(repoRoot(t)), "shared", "crds", file))
-	require.NoError(t, err, "the upstream CRDs must be in ../shared/crds")
+	b, err := os.ReadFile(filepath.Join(testpaths.Data(t), "crds", file))
+	require.NoError(t, err, "the upstream CRDs must be in testdata/crds")
 	var crd struct {
 		Spec struct {
 			Names    struct{ Kind string }

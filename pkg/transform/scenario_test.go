@@ -12,28 +12,26 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/vmcp-render/vmcp-render/internal/testpaths"
 	"github.com/vmcp-render/vmcp-render/pkg/api/fnconfig"
 )
 
-// specSection returns the text of the spec between two markers; the spec is
-// read at test time so its verified bytes are never copied into the repo.
+// specSection returns the text of the spec's worked scenarios between two
+// markers, or from the first to the end when to is empty (testdata/spec:
+// excerpts the real reconciler verified).
 func specSection(t *testing.T, from, to string) string {
 	t.Helper()
-	wd, err := os.Getwd()
-	require.NoError(t, err)
-	var root string
-	for d := wd; d != filepath.Dir(d); d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			root = d
-			break
-		}
+	var text string
+	for _, f := range []string{"scenarios.md", "scenario-c-deployment.md"} {
+		raw, err := os.ReadFile(filepath.Join(testpaths.Data(t), "spec", f))
+		require.NoError(t, err, "the spec's worked scenarios must be in testdata/spec")
+		text += string(raw)
 	}
-	require.NotEmpty(t, root)
-	raw, err := os.ReadFile(filepath.Join(filepath.Dir(root), "shared", "spec", "upstream-behavior.md"))
-	require.NoError(t, err, "the spec must be at ../shared/spec beside the repository")
-	text := string(raw)
 	i := strings.Index(text, from)
 	require.GreaterOrEqual(t, i, 0, from)
+	if to == "" {
+		return text[i:]
+	}
 	j := strings.Index(text[i:], to)
 	require.Greater(t, j, 0, to)
 	return text[i : i+j]
@@ -75,7 +73,7 @@ func find(items []*yaml.RNode, kind, name string) *yaml.RNode {
 // verified against the real reconciler: config.yaml byte for byte, its
 // checksum, the env order and the session Redis CA volume.
 func TestSpecScenarioC(t *testing.T) {
-	section := specSection(t, "**C. Static mode, telemetry", "## 3. The Deployment")
+	section := specSection(t, "**C. Static mode, telemetry", "Scenario C's Deployment")
 	want := firstYAMLBlock(t, section)
 	out, lines := renderFile(t, filepath.Join("testdata", "scenario-c.yaml"))
 	for _, l := range lines {
@@ -102,7 +100,7 @@ func TestSpecScenarioC(t *testing.T) {
 		"XDG_CONFIG_HOME", "HOME", "TOOLHIVE_RUNTIME", "UNSTRUCTURED_LOGS",
 	}, names, "env groups 1, 2, 4 (workload then backend), 6, 7, 8, 10")
 	hash := dep.GetAnnotations()["toolhive.stacklok.io/podvolumes-hash"]
-	assert.Contains(t, specSection(t, "Scenario C's Deployment", "## 4. Other objects"), hash, "podvolumes-hash of vmcp-config + session-redis-tls-ca")
+	assert.Contains(t, specSection(t, "Scenario C's Deployment", ""), hash, "podvolumes-hash of vmcp-config + session-redis-tls-ca")
 
 	role := find(out, "Role", "agg-vmcp")
 	require.NotNil(t, role)

@@ -17,14 +17,14 @@ import (
 	"github.com/vmcp-render/vmcp-render/internal/testpaths"
 )
 
-func sharedDir(t testing.TB) string { return testpaths.Shared(t) }
+func dataDir(t testing.TB) string { return testpaths.Data(t) }
 
 // goldenObjects reads a golden case's expected.yaml and returns the objects
 // the function must produce: Oracle* documents and the random HMAC Secret are
 // left out.
 func goldenObjects(t testing.TB, caseDir string) []map[string]any {
 	t.Helper()
-	matches, err := filepath.Glob(filepath.Join(sharedDir(t), "golden", caseDir+"*", "expected.yaml"))
+	matches, err := filepath.Glob(filepath.Join(dataDir(t), "golden", caseDir+"*", "expected.yaml"))
 	require.NoError(t, err)
 	require.Len(t, matches, 1, "golden case %s", caseDir)
 	raw, err := os.ReadFile(matches[0])

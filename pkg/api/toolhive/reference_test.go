@@ -13,7 +13,7 @@ import (
 	"github.com/vmcp-render/vmcp-render/internal/testpaths"
 )
 
-func sharedDir(t *testing.T) string { return testpaths.Shared(t) }
+func dataDir(t *testing.T) string { return testpaths.Data(t) }
 
 // crdPlurals maps each kind to its CRD file name part.
 var crdPlurals = map[string]string{
@@ -38,7 +38,7 @@ func crdSchema(t *testing.T, kind, version string) map[string]any {
 	if !ok {
 		t.Fatalf("no CRD known for %s", kind)
 	}
-	path := filepath.Join(sharedDir(t), "crds", "toolhive.stacklok.dev_"+plural+".yaml")
+	path := filepath.Join(dataDir(t), "crds", "toolhive.stacklok.dev_"+plural+".yaml")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatalf("read CRD: %v", err)
