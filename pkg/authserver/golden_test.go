@@ -201,7 +201,7 @@ func TestGoldenRenderedCases(t *testing.T) {
 			pod := dep.Spec.Template.Spec
 			require.Equal(t, "vmcp-config", pod.Volumes[0].Name)
 
-			vols, mounts, err := Volumes(c.cfg)
+			vols, mounts, _, err := Volumes(c.cfg)
 			require.NoError(t, err)
 			assert.Equal(t, pod.Volumes[1:], vols, "volumes after vmcp-config are the auth server's")
 			assert.Equal(t, pod.Containers[0].VolumeMounts[1:], mounts)
@@ -212,7 +212,8 @@ func TestGoldenRenderedCases(t *testing.T) {
 					wantEnv = append(wantEnv, e)
 				}
 			}
-			assert.Equal(t, wantEnv, EnvVars(c.cfg))
+			env, _ := EnvVars(c.cfg)
+			assert.Equal(t, wantEnv, env)
 
 			sum, err := CAChecksum(c.cfg, func(string, string) ([]byte, bool) { return nil, false })
 			require.NoError(t, err)
@@ -302,7 +303,7 @@ func TestSpecScenarioB(t *testing.T) {
 	in.UpstreamInject = map[string]string{DefaultStrategyKey: "github"}
 	assert.Empty(t, ValidateAuthServerIntegration(rc, in), "upstream_inject names a configured upstream")
 
-	env := EnvVars(c.cfg)
+	env, _ := EnvVars(c.cfg)
 	names := make([]string, len(env))
 	for i, e := range env {
 		names[i] = e.Name

@@ -21,19 +21,20 @@ const (
 
 func int32Ptr(v int32) *int32 { return &v }
 
-// Volumes returns the auth-server volumes and mounts of spec §3.7 rows 5–12,
-// in that order (mounts follow the volumes). The error is the operator's
-// malformed-caBundleRef error.
-func Volumes(cfg *toolhive.EmbeddedAuthServerConfig) ([]corev1.Volume, []corev1.VolumeMount, error) {
+// Volumes returns the auth-server volumes and mounts in the operator's order
+// (cmd/thv-operator/pkg/controllerutil/authserver.go), mounts following the
+// volumes, and per volume the spec field it comes from. The error is the
+// operator's malformed-caBundleRef error.
+func Volumes(cfg *toolhive.EmbeddedAuthServerConfig) (vols []corev1.Volume, mounts []corev1.VolumeMount, fields []string, err error) {
 	if cfg == nil {
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
-	var vols []corev1.Volume
-	var mounts []corev1.VolumeMount
-	add := func(v corev1.Volume, m corev1.VolumeMount) {
+	add := func(field string, v corev1.Volume, m corev1.VolumeMount) {
 		vols = append(vols, v)
 		mounts = append(mounts, m)
+		fields = append(fields, field)
 	}
+	const base = "spec.authServerConfig."
 
 	// 5. TLS listener: a projected directory, because kubelet refreshes
 	// projected volumes but never subPath mounts.
@@ -51,7 +52,7 @@ func Volumes(cfg *toolhive.EmbeddedAuthServerConfig) ([]corev1.Volume, []corev1.
 				Items:                []corev1.KeyToPath{{Key: key.Key, Path: tlsKeyFile}},
 			}})
 		}
-		add(corev1.Volume{
+		add(base+"tlsListener", corev1.Volume{
 			Name: "authserver-tls-listener",
 			VolumeSource: corev1.VolumeSource{Projected: &corev1.ProjectedVolumeSource{
 				Sources: sources, DefaultMode: int32Ptr(modeOwnerRead),
@@ -61,10 +62,12 @@ func Volumes(cfg *toolhive.EmbeddedAuthServerConfig) ([]corev1.Volume, []corev1.
 
 	// 6./7. Signing keys and HMAC secrets, one subPath file each.
 	for i, ref := range cfg.SigningKeySecretRefs {
-		add(secretFileVolume(fmt.Sprintf("authserver-signing-key-%d", i), ref, keyFileName(i), keysDir))
+		v, m := secretFileVolume(fmt.Sprintf("authserver-signing-key-%d", i), ref, keyFileName(i), keysDir)
+		add(fmt.Sprintf(base+"signingKeySecretRefs[%d]", i), v, m)
 	}
 	for i, ref := range cfg.HmacSecretRefs {
-		add(secretFileVolume(fmt.Sprintf("authserver-hmac-secret-%d", i), ref, hmacFileName(i), hmacDir))
+		v, m := secretFileVolume(fmt.Sprintf("authserver-hmac-secret-%d", i), ref, hmacFileName(i), hmacDir)
+		add(fmt.Sprintf(base+"hmacSecretRefs[%d]", i), v, m)
 	}
 
 	// 8. SPIFFE trust bundles from ConfigMaps.
@@ -74,7 +77,7 @@ func Volumes(cfg *toolhive.EmbeddedAuthServerConfig) ([]corev1.Volume, []corev1.
 			continue
 		}
 		name := fmt.Sprintf("authserver-spiffe-bundle-%d", i)
-		add(corev1.Volume{
+		add(fmt.Sprintf(base+"spiffeTrustDomains[%d].bundleSource.file", i), corev1.Volume{
 			Name: name,
 			VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{
 				LocalObjectReference: corev1.LocalObjectReference{Name: f.ConfigMapName},
@@ -87,10 +90,12 @@ func Volumes(cfg *toolhive.EmbeddedAuthServerConfig) ([]corev1.Volume, []corev1.
 	// 9./10. Redis CA certificates.
 	if s := cfg.Storage; s != nil && s.Redis != nil {
 		if t := s.Redis.TLS; t != nil && t.CACertSecretRef != nil {
-			add(secretFileVolume("redis-tls-ca-master", *t.CACertSecretRef, caFileName, redisTLSDir))
+			v, m := secretFileVolume("redis-tls-ca-master", *t.CACertSecretRef, caFileName, redisTLSDir)
+			add(base+"storage.redis.tls.caCertSecretRef", v, m)
 		}
 		if t := s.Redis.SentinelTLS; t != nil && t.CACertSecretRef != nil {
-			add(secretFileVolume("redis-tls-ca-sentinel", *t.CACertSecretRef, sentinelCAFile, redisTLSDir))
+			v, m := secretFileVolume("redis-tls-ca-sentinel", *t.CACertSecretRef, sentinelCAFile, redisTLSDir)
+			add(base+"storage.redis.sentinelTls.caCertSecretRef", v, m)
 		}
 	}
 
@@ -102,9 +107,9 @@ func Volumes(cfg *toolhive.EmbeddedAuthServerConfig) ([]corev1.Volume, []corev1.
 		}
 		v, m, err := caBundleVolume("upstreamProviders", i, ref, "authserver-upstream-ca-", upstreamCAPath(i))
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-		add(v, m)
+		add(fmt.Sprintf(base+"upstreamProviders[%d]", i), v, m)
 	}
 	for i := range cfg.TrustedIssuers {
 		ref := cfg.TrustedIssuers[i].CABundleRef
@@ -113,11 +118,11 @@ func Volumes(cfg *toolhive.EmbeddedAuthServerConfig) ([]corev1.Volume, []corev1.
 		}
 		v, m, err := caBundleVolume("trustedIssuers", i, ref, "authserver-issuer-ca-", issuerCAPath(i))
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-		add(v, m)
+		add(fmt.Sprintf(base+"trustedIssuers[%d].caBundleRef", i), v, m)
 	}
-	return vols, mounts, nil
+	return vols, mounts, fields, nil
 }
 
 func secretFileVolume(name string, ref toolhive.SecretKeyRef, file, dir string) (corev1.Volume, corev1.VolumeMount) {
@@ -156,37 +161,52 @@ func caKey(ref *toolhive.CABundleSource) string {
 	return caFileName
 }
 
-// EnvVars returns the auth-server env vars of spec §3.6 item 9, in order.
-func EnvVars(cfg *toolhive.EmbeddedAuthServerConfig) []corev1.EnvVar {
+// EnvVars returns the auth-server env vars in the operator's order
+// (cmd/thv-operator/pkg/controllerutil/authserver.go), and per env var the
+// spec field it comes from.
+func EnvVars(cfg *toolhive.EmbeddedAuthServerConfig) (env []corev1.EnvVar, fields []string) {
 	if cfg == nil {
-		return nil
+		return nil, nil
 	}
-	var env []corev1.EnvVar
+	add := func(field, name string, ref *toolhive.SecretKeyRef) {
+		env = append(env, secretEnv(name, ref))
+		fields = append(fields, field)
+	}
 	for i := range cfg.UpstreamProviders {
 		p := &cfg.UpstreamProviders[i]
+		sub := "oidcConfig"
+		if p.Type == "oauth2" {
+			sub = "oauth2Config"
+		}
+		field := fmt.Sprintf("spec.authServerConfig.upstreamProviders[%d].%s", i, sub)
 		client, dcr := providerSecretRefs(p)
 		if client != nil {
-			env = append(env, secretEnv(UpstreamClientSecretEnv(p.Name), client))
+			add(field+".clientSecretRef", UpstreamClientSecretEnv(p.Name), client)
 		}
 		if dcr != nil {
-			env = append(env, secretEnv(UpstreamDCRTokenEnv(p.Name), dcr))
+			add(field+".dcrConfig.initialAccessTokenRef", UpstreamDCRTokenEnv(p.Name), dcr)
 		}
+	}
+	delegates := "spec.authServerConfig.delegateClients"
+	if cfg.InboundGrants != nil && cfg.InboundGrants.TokenExchange != nil {
+		delegates = "spec.authServerConfig.inboundGrants.tokenExchange.delegateClients"
 	}
 	for i, c := range effectiveDelegateClients(cfg) {
 		if c.ClientSecretRef != nil {
-			env = append(env, secretEnv(DelegateClientSecretEnv(i), c.ClientSecretRef))
+			add(fmt.Sprintf("%s[%d].clientSecretRef", delegates, i), DelegateClientSecretEnv(i), c.ClientSecretRef)
 		}
 	}
 	if s := cfg.Storage; s != nil && s.Type == "redis" && s.Redis != nil && s.Redis.ACLUserConfig != nil {
 		acl := s.Redis.ACLUserConfig
+		const field = "spec.authServerConfig.storage.redis.aclUserConfig."
 		if acl.UsernameSecretRef != nil {
-			env = append(env, secretEnv(EnvRedisUsername, acl.UsernameSecretRef))
+			add(field+"usernameSecretRef", EnvRedisUsername, acl.UsernameSecretRef)
 		}
 		if acl.PasswordSecretRef != nil {
-			env = append(env, secretEnv(EnvRedisPassword, acl.PasswordSecretRef))
+			add(field+"passwordSecretRef", EnvRedisPassword, acl.PasswordSecretRef)
 		}
 	}
-	return env
+	return env, fields
 }
 
 func secretEnv(name string, ref *toolhive.SecretKeyRef) corev1.EnvVar {

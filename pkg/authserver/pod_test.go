@@ -36,8 +36,14 @@ func TestVolumesOrderAndShape(t *testing.T) {
 	cfg.SigningKeySecretRefs = []toolhive.SecretKeyRef{{Name: "s", Key: "k0"}, {Name: "s", Key: "k1"}}
 	cfg.TLSListener = &toolhive.TLSListenerConfig{CertificateSecretRef: ref("tls", "tls.crt"), PrivateKeySecretRef: ref("tls", "tls.key")}
 
-	vols, mounts, err := Volumes(cfg)
+	vols, mounts, fields, err := Volumes(cfg)
 	require.NoError(t, err)
+	assert.Equal(t, []string{"spec.authServerConfig.tlsListener",
+		"spec.authServerConfig.signingKeySecretRefs[0]", "spec.authServerConfig.signingKeySecretRefs[1]",
+		"spec.authServerConfig.hmacSecretRefs[0]", "spec.authServerConfig.spiffeTrustDomains[1].bundleSource.file",
+		"spec.authServerConfig.storage.redis.tls.caCertSecretRef", "spec.authServerConfig.storage.redis.sentinelTls.caCertSecretRef",
+		"spec.authServerConfig.upstreamProviders[0]", "spec.authServerConfig.trustedIssuers[0].caBundleRef"}, fields,
+		"each volume records the spec field it comes from, at the same list position")
 	assert.Equal(t, []string{"authserver-tls-listener", "authserver-signing-key-0", "authserver-signing-key-1",
 		"authserver-hmac-secret-0", "authserver-spiffe-bundle-1", "redis-tls-ca-master", "redis-tls-ca-sentinel",
 		"authserver-upstream-ca-0", "authserver-issuer-ca-0"}, volumeNames(vols), "spec §3.7 rows 5–12 in order; indices are list positions")
@@ -114,7 +120,7 @@ func TestVolumesCases(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			cfg := baseConfig()
 			tc.mutate(cfg)
-			vols, mounts, err := Volumes(cfg)
+			vols, mounts, _, err := Volumes(cfg)
 			if tc.wantErr != "" {
 				require.EqualError(t, err, tc.wantErr, tc.reason)
 				return
@@ -132,10 +138,11 @@ func TestVolumesCases(t *testing.T) {
 			}
 		})
 	}
-	v, m, err := Volumes(nil)
+	v, m, f, err := Volumes(nil)
 	assert.NoError(t, err)
 	assert.Nil(t, v)
 	assert.Nil(t, m)
+	assert.Nil(t, f)
 }
 
 func envNames(env []corev1.EnvVar) []string {
@@ -151,6 +158,7 @@ func TestEnvVars(t *testing.T) {
 		reason string
 		mutate func(*toolhive.EmbeddedAuthServerConfig)
 		want   []string
+		fields []string // the spec field each env var comes from; nil: not asserted
 	}{
 		"no secrets": {reason: "a public OIDC client needs no env", mutate: func(*toolhive.EmbeddedAuthServerConfig) {}},
 		"per provider secret then dcr token": {reason: "each provider contributes its client secret, then its DCR token",
@@ -161,7 +169,10 @@ func TestEnvVars(t *testing.T) {
 				u.OAuth2Config.DCRConfig = &toolhive.DCRUpstreamConfig{InitialAccessTokenRef: ref("iat", "t")}
 				c.UpstreamProviders = append(c.UpstreamProviders, u)
 			},
-			want: []string{"TOOLHIVE_UPSTREAM_CLIENT_SECRET_OKTA", "TOOLHIVE_UPSTREAM_CLIENT_SECRET_CORP_SSO", "TOOLHIVE_UPSTREAM_DCR_INITIAL_ACCESS_TOKEN_CORP_SSO"}},
+			want: []string{"TOOLHIVE_UPSTREAM_CLIENT_SECRET_OKTA", "TOOLHIVE_UPSTREAM_CLIENT_SECRET_CORP_SSO", "TOOLHIVE_UPSTREAM_DCR_INITIAL_ACCESS_TOKEN_CORP_SSO"},
+			fields: []string{"spec.authServerConfig.upstreamProviders[0].oidcConfig.clientSecretRef",
+				"spec.authServerConfig.upstreamProviders[1].oauth2Config.clientSecretRef",
+				"spec.authServerConfig.upstreamProviders[1].oauth2Config.dcrConfig.initialAccessTokenRef"}},
 		"mismatched config ignored": {reason: "only the type-matched config's refs are used",
 			mutate: func(c *toolhive.EmbeddedAuthServerConfig) {
 				c.UpstreamProviders[0].OAuth2Config = &toolhive.OAuth2UpstreamConfig{ClientSecretRef: ref("x", "y")}
@@ -170,20 +181,24 @@ func TestEnvVars(t *testing.T) {
 			mutate: func(c *toolhive.EmbeddedAuthServerConfig) {
 				c.DelegateClients = []toolhive.DelegateClientConfig{legacyDelegate("a"), legacyDelegate("b")}
 			},
-			want: []string{"TOOLHIVE_DELEGATE_CLIENT_SECRET_0", "TOOLHIVE_DELEGATE_CLIENT_SECRET_1"}},
+			want:   []string{"TOOLHIVE_DELEGATE_CLIENT_SECRET_0", "TOOLHIVE_DELEGATE_CLIENT_SECRET_1"},
+			fields: []string{"spec.authServerConfig.delegateClients[0].clientSecretRef", "spec.authServerConfig.delegateClients[1].clientSecretRef"}},
 		"canonical delegate clients win": {reason: "inboundGrants.tokenExchange replaces the legacy list",
 			mutate: func(c *toolhive.EmbeddedAuthServerConfig) {
 				c.DelegateClients = []toolhive.DelegateClientConfig{legacyDelegate("a"), legacyDelegate("b")}
 				c.InboundGrants = &toolhive.InboundGrantsConfig{TokenExchange: &toolhive.TokenExchangeGrantConfig{
 					DelegateClients: []toolhive.DelegateClientConfig{legacyDelegate("c")}}}
 			},
-			want: []string{"TOOLHIVE_DELEGATE_CLIENT_SECRET_0"}},
+			want:   []string{"TOOLHIVE_DELEGATE_CLIENT_SECRET_0"},
+			fields: []string{"spec.authServerConfig.inboundGrants.tokenExchange.delegateClients[0].clientSecretRef"}},
 		"redis acl": {reason: "username before password, after delegate clients",
 			mutate: func(c *toolhive.EmbeddedAuthServerConfig) {
 				c.Storage = redisStorage(func(r *toolhive.RedisStorageConfig) { r.ACLUserConfig.UsernameSecretRef = ref("u", "u") })
 				c.DelegateClients = []toolhive.DelegateClientConfig{legacyDelegate("a")}
 			},
-			want: []string{"TOOLHIVE_DELEGATE_CLIENT_SECRET_0", EnvRedisUsername, EnvRedisPassword}},
+			want: []string{"TOOLHIVE_DELEGATE_CLIENT_SECRET_0", EnvRedisUsername, EnvRedisPassword},
+			fields: []string{"spec.authServerConfig.delegateClients[0].clientSecretRef",
+				"spec.authServerConfig.storage.redis.aclUserConfig.usernameSecretRef", "spec.authServerConfig.storage.redis.aclUserConfig.passwordSecretRef"}},
 		"redis block under memory type": {reason: "Redis env only for storage.type redis",
 			mutate: func(c *toolhive.EmbeddedAuthServerConfig) {
 				c.Storage = redisStorage(nil)
@@ -194,8 +209,12 @@ func TestEnvVars(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			cfg := baseConfig()
 			tc.mutate(cfg)
-			env := EnvVars(cfg)
+			env, fields := EnvVars(cfg)
 			assert.Equal(t, tc.want, envNames(env), tc.reason)
+			assert.Len(t, fields, len(env), "one field per env var")
+			if tc.fields != nil {
+				assert.Equal(t, tc.fields, fields, tc.reason)
+			}
 			for _, e := range env {
 				assert.Empty(t, e.Value, "secrets are never literal values")
 				require.NotNil(t, e.ValueFrom.SecretKeyRef)
@@ -203,5 +222,7 @@ func TestEnvVars(t *testing.T) {
 			}
 		})
 	}
-	assert.Nil(t, EnvVars(nil))
+	env, fields := EnvVars(nil)
+	assert.Nil(t, env)
+	assert.Nil(t, fields)
 }

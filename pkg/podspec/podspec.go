@@ -1,6 +1,8 @@
 // Package podspec computes the vmcp container's environment and volumes from
-// a resolved VirtualMCPServer, in the operator's exact order (spec §3.6,
-// §3.7). Secrets are only referenced (secretKeyRef), never read.
+// a resolved VirtualMCPServer, in the operator's exact order
+// (cmd/thv-operator/controllers/virtualmcpserver_deployment.go), and records
+// the spec field each comes from. Secrets are only referenced
+// (secretKeyRef), never read.
 package podspec
 
 import (
@@ -20,7 +22,6 @@ import (
 	"github.com/vmcp-render/vmcp-render/pkg/authserver"
 	"github.com/vmcp-render/vmcp-render/pkg/resolve"
 	"github.com/vmcp-render/vmcp-render/pkg/vmcpconfig"
-	"github.com/vmcp-render/vmcp-render/pkg/vmcpconfig/convert"
 )
 
 // OIDCCABundleVolumePrefix starts the name of the volume that mounts an
@@ -30,71 +31,121 @@ const OIDCCABundleVolumePrefix = "oidc-ca-bundle-"
 // HMACSecretName is the Secret the operator creates for session token binding.
 func HMACSecretName(server string) string { return server + "-hmac-secret" }
 
-// Pod is the env and volumes of the vmcp container, groups 1–9 and rows 2–13.
+// Pod is the env and volumes of the vmcp container, in the operator's order
+// (cmd/thv-operator/controllers/virtualmcpserver_deployment.go), with the
+// spec field each env var and volume comes from.
 type Pod struct {
 	Env          []corev1.EnvVar
 	Volumes      []corev1.Volume
 	VolumeMounts []corev1.VolumeMount
+	// envFields and volumeFields record, by name, where the user fixes a
+	// problem with an env var or volume the operator builds.
+	envFields, volumeFields map[string]string
+}
+
+// EnvField is the spec field the named env var comes from ("spec" for the
+// ones every server gets).
+func (p *Pod) EnvField(name string) string { return fieldOr(p.envFields, name) }
+
+// VolumeField is the spec field the named volume comes from.
+func (p *Pod) VolumeField(name string) string { return fieldOr(p.volumeFields, name) }
+
+func fieldOr(fields map[string]string, name string) string {
+	if f, ok := fields[name]; ok {
+		return f
+	}
+	return "spec"
+}
+
+// addEnv appends env vars that come from field; the first source of a name
+// is kept, as the pod keeps the first of two env vars of one name.
+func (p *Pod) addEnv(field string, env ...corev1.EnvVar) {
+	if p.envFields == nil {
+		p.envFields = map[string]string{}
+	}
+	for _, e := range env {
+		p.Env = append(p.Env, e)
+		if _, ok := p.envFields[e.Name]; !ok {
+			p.envFields[e.Name] = field
+		}
+	}
+}
+
+func (p *Pod) addVolume(field string, v corev1.Volume, m corev1.VolumeMount) {
+	if p.volumeFields == nil {
+		p.volumeFields = map[string]string{}
+	}
+	p.Volumes = append(p.Volumes, v)
+	p.VolumeMounts = append(p.VolumeMounts, m)
+	if _, ok := p.volumeFields[v.Name]; !ok {
+		p.volumeFields[v.Name] = field
+	}
 }
 
 // Build assembles the env and volumes. Only the auth server part can fail.
 func Build(s *resolve.Server, spec fnconfig.Spec) (*Pod, error) {
 	v := s.VMCP
 	p := &Pod{}
-	p.Env = append(p.Env, literal("VMCP_NAME", v.Name), literal("VMCP_NAMESPACE", s.Namespace))
+	p.addEnv("spec", literal("VMCP_NAME", v.Name), literal("VMCP_NAMESPACE", s.Namespace))
 	if o := inlineOIDC(s); o != nil && o.ClientSecretRef != nil {
-		p.Env = append(p.Env, fromSecret(convert.OIDCClientSecretEnv, o.ClientSecretRef))
+		p.addEnv("spec.incomingAuth.oidcConfigRef.name", fromSecret(vmcpconfig.OIDCClientSecretEnv, o.ClientSecretRef))
 	}
-	p.Env = append(p.Env, outgoingAuthEnv(s)...)
-	p.Env = append(p.Env, headerForwardEnv(s)...)
-	p.Env = append(p.Env, fromSecret("VMCP_SESSION_HMAC_SECRET", &toolhive.SecretKeyRef{Name: HMACSecretName(v.Name), Key: "hmac-secret"}))
-	p.Env = append(p.Env, sessionPasswordEnv(v, spec)...)
-	p.Env = append(p.Env, telemetryEnv(s)...)
+	p.addEnv("spec.outgoingAuth", outgoingAuthEnv(s)...)
+	p.addEnv("spec.groupRef.name", headerForwardEnv(s)...)
+	p.addEnv("spec", fromSecret(vmcpconfig.SessionHMACSecretEnv, &toolhive.SecretKeyRef{Name: HMACSecretName(v.Name), Key: "hmac-secret"}))
+	p.addEnv("spec.sessionStorage.passwordRef", sessionPasswordEnv(v, spec)...)
+	p.addEnv("spec.telemetryConfigRef.name", telemetryEnv(s)...)
 
 	if o := inlineOIDC(s); o != nil && o.CABundleRef != nil && o.CABundleRef.ConfigMapRef != nil && o.CABundleRef.ConfigMapRef.Name != "" {
 		cm := o.CABundleRef.ConfigMapRef
-		p.addConfigMap(OIDCCABundleVolumePrefix+cm.Name, cm.Name, keyOr(cm.Key), "/config/certs/"+cm.Name)
+		p.addConfigMap("spec.incomingAuth.oidcConfigRef.name", OIDCCABundleVolumePrefix+cm.Name, cm.Name, keyOr(cm.Key), vmcpconfig.OIDCCABundleDir(cm.Name))
 	}
 	for _, w := range s.Workloads() {
 		if w.Entry == nil || w.Entry.Spec.CABundleRef == nil || w.Entry.Spec.CABundleRef.ConfigMapRef == nil {
 			continue
 		}
 		cm := w.Entry.Spec.CABundleRef.ConfigMapRef
-		p.addConfigMap(entryVolumeName(w.Name), cm.Name, keyOr(cm.Key), convert.EntryCABundleDir(w.Name))
+		p.addConfigMap("spec.groupRef.name", entryVolumeName(w.Name), cm.Name, keyOr(cm.Key), vmcpconfig.EntryCABundleDir(w.Name))
 	}
 	if tc := telemetryConfig(s); tc != nil && tc.Spec.OpenTelemetry != nil {
 		if cb := tc.Spec.OpenTelemetry.CABundleRef; cb != nil && cb.ConfigMapRef != nil && cb.ConfigMapRef.Name != "" {
 			cm := cb.ConfigMapRef
-			p.addConfigMap("otel-ca-bundle-"+cm.Name, cm.Name, keyOr(cm.Key), "/config/certs/otel/"+cm.Name)
+			p.addConfigMap("spec.telemetryConfigRef.name", "otel-ca-bundle-"+cm.Name, cm.Name, keyOr(cm.Key), vmcpconfig.OTelCABundleDir(cm.Name))
 		}
 	}
 
 	if as := v.Spec.AuthServerConfig; as != nil {
-		p.Env = append(p.Env, authserver.EnvVars(as)...)
-		vols, mounts, err := authserver.Volumes(as)
+		env, fields := authserver.EnvVars(as)
+		for i, e := range env {
+			p.addEnv(fields[i], e)
+		}
+		vols, mounts, fields, err := authserver.Volumes(as)
 		if err != nil {
 			return nil, err
 		}
-		p.Volumes = append(p.Volumes, vols...)
-		p.VolumeMounts = append(p.VolumeMounts, mounts...)
+		for i := range vols {
+			p.addVolume(fields[i], vols[i], mounts[i])
+		}
 	}
 
 	if ref := sessionCA(v, spec); ref != nil {
 		mode := int32(0o400)
-		p.Volumes = append(p.Volumes, corev1.Volume{Name: "session-redis-tls-ca", VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{
-			SecretName: ref.Name, Items: []corev1.KeyToPath{{Key: ref.Key, Path: "ca.crt"}}, DefaultMode: &mode,
-		}}})
-		p.VolumeMounts = append(p.VolumeMounts, corev1.VolumeMount{Name: "session-redis-tls-ca", MountPath: convert.SessionRedisCAPath, SubPath: "ca.crt", ReadOnly: true})
+		p.addVolume("spec.sessionStorage.tls.caCertSecretRef",
+			corev1.Volume{Name: "session-redis-tls-ca", VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{
+				SecretName: ref.Name, Items: []corev1.KeyToPath{{Key: ref.Key, Path: "ca.crt"}}, DefaultMode: &mode,
+			}}},
+			corev1.VolumeMount{Name: "session-redis-tls-ca", MountPath: vmcpconfig.SessionRedisCAPath, SubPath: "ca.crt", ReadOnly: true})
 	}
 	return p, nil
 }
 
-func (p *Pod) addConfigMap(volume, cm, key, dir string) {
-	p.Volumes = append(p.Volumes, corev1.Volume{Name: volume, VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{
-		LocalObjectReference: corev1.LocalObjectReference{Name: cm},
-		Items:                []corev1.KeyToPath{{Key: key, Path: key}},
-	}}})
-	p.VolumeMounts = append(p.VolumeMounts, corev1.VolumeMount{Name: volume, MountPath: dir, ReadOnly: true})
+func (p *Pod) addConfigMap(field, volume, cm, key, dir string) {
+	p.addVolume(field,
+		corev1.Volume{Name: volume, VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{
+			LocalObjectReference: corev1.LocalObjectReference{Name: cm},
+			Items:                []corev1.KeyToPath{{Key: key, Path: key}},
+		}}},
+		corev1.VolumeMount{Name: volume, MountPath: dir, ReadOnly: true})
 }
 
 // entryVolumeName keeps the volume name within 63 characters the way the

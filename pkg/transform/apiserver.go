@@ -14,9 +14,9 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
 	"github.com/vmcp-render/vmcp-render/pkg/input"
 	"github.com/vmcp-render/vmcp-render/pkg/kubecheck"
+	"github.com/vmcp-render/vmcp-render/pkg/podspec"
 	"github.com/vmcp-render/vmcp-render/pkg/results"
 	"github.com/vmcp-render/vmcp-render/pkg/workload"
 )
@@ -87,7 +87,7 @@ func checkDerivedNames(name string) []results.Finding {
 // the user's spec.podTemplateSpec (pod-template-spec-invalid, at the user's
 // field), or a name the operator derives from a referenced object
 // (derived-name-invalid, at the reference).
-func checkPodTemplate(v *toolhive.VirtualMCPServer, pts *corev1.PodTemplateSpec, raw []byte) []results.Finding {
+func checkPodTemplate(pod *podspec.Pod, pts *corev1.PodTemplateSpec, raw []byte) []results.Finding {
 	var user corev1.PodTemplateSpec
 	if len(raw) > 0 {
 		_ = json.Unmarshal(raw, &user) // parsed before the merge already
@@ -98,7 +98,7 @@ func checkPodTemplate(v *toolhive.VirtualMCPServer, pts *corev1.PodTemplateSpec,
 		if e.Type == field.ErrorTypeDuplicate && strings.HasSuffix(e.Field, ".name") && containerPath.MatchString(e.Field) {
 			continue // duplicateNames says it at the user's field
 		}
-		fld, derived := userField(v, e.Field, &pts.Spec, &user.Spec)
+		fld, derived := userField(pod, e.Field, &pts.Spec, &user.Spec)
 		f := results.Finding{Rule: "pod-template-spec-invalid", Field: fld,
 			Message: fmt.Sprintf("in the rendered pod template, %s; the API server or the kubelet would refuse it", e.ErrorBody())}
 		if derived {
@@ -160,8 +160,9 @@ var (
 // userField maps a field of the merged template to the user's
 // spec.podTemplateSpec, matching containers, volumes and env vars by name
 // (the strategic merge keys). A problem in what the operator built is
-// derived: fld is then the spec field the name comes from.
-func userField(v *toolhive.VirtualMCPServer, f string, merged, user *corev1.PodSpec) (fld string, derived bool) {
+// derived: fld is then the spec field the name comes from, as the pod
+// recorded it when it was built.
+func userField(pod *podspec.Pod, f string, merged, user *corev1.PodSpec) (fld string, derived bool) {
 	const prefix = "spec.podTemplateSpec."
 	if m := containerPath.FindStringSubmatch(f); m != nil {
 		list, ulist := merged.Containers, user.Containers
@@ -193,9 +194,9 @@ func userField(v *toolhive.VirtualMCPServer, f string, merged, user *corev1.PodS
 			case uk >= 0:
 				return fmt.Sprintf("%s.%s[%d]%s", base, sub[1], uk, sub[3]), false
 			case sub[1] == "env":
-				return envField(v, name), true
+				return pod.EnvField(name), true
 			}
-			return volumeField(name), true
+			return pod.VolumeField(name), true
 		}
 		if j < 0 {
 			return "spec", true
@@ -207,7 +208,7 @@ func userField(v *toolhive.VirtualMCPServer, f string, merged, user *corev1.PodS
 		name := merged.Volumes[i].Name
 		j := indexOf(len(user.Volumes), func(k int) bool { return user.Volumes[k].Name == name })
 		if j < 0 {
-			return volumeField(name), true
+			return pod.VolumeField(name), true
 		}
 		return fmt.Sprintf("%sspec.volumes[%d]%s", prefix, j, m[2]), false
 	}

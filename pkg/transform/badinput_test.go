@@ -1523,6 +1523,15 @@ func badCases() []badCase {
 			want:   []want{errOn("spec.sessionStorage.address", "session-storage", "address is required when provider is redis")},
 		},
 		{
+			name:   "session-redis-ca-key-missing",
+			reason: "a volume the operator builds reports the spec field it came from (the session Redis CA), not the volume's name",
+			edit: func(f *fixture) {
+				f.add(secret("redis-ca", "other", "x"))
+				f.set("spec.sessionStorage", `{provider: redis, address: "redis:6379", tls: {caCertSecretRef: {name: redis-ca, key: ca.crt}}}`)
+			},
+			want: []want{errOn("spec.sessionStorage.tls.caCertSecretRef", "secret-key-missing", `Secret redis-ca has no key "ca.crt", which the pod needs for volume session-redis-tls-ca`)},
+		},
+		{
 			name:   "admission-service-type",
 			reason: "CRD enum: serviceType",
 			edit:   func(f *fixture) { f.set("spec.serviceType", "Ingress") },

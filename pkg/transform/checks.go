@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/vmcp-render/vmcp-render/pkg/api/fnconfig"
 	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
+	"github.com/vmcp-render/vmcp-render/pkg/authserver"
 	"github.com/vmcp-render/vmcp-render/pkg/podspec"
 	"github.com/vmcp-render/vmcp-render/pkg/resolve"
 	"github.com/vmcp-render/vmcp-render/pkg/results"
@@ -131,10 +131,10 @@ func (p *pipeline) checkPodReferences(rs *resolve.Server, pod *podspec.Pod, para
 		if s.Name == hmac {
 			continue // handled by hmacSecret with its own advice
 		}
-		refs = append(refs, podRef{"Secret", s.Name, s.Key, "env " + e.Name, envField(rs.VMCP, e.Name)})
+		refs = append(refs, podRef{"Secret", s.Name, s.Key, "env " + e.Name, pod.EnvField(e.Name)})
 	}
 	for _, v := range pod.Volumes {
-		field := volumeField(v.Name)
+		field := pod.VolumeField(v.Name)
 		switch {
 		case v.Secret != nil:
 			for _, it := range v.Secret.Items {
@@ -174,16 +174,15 @@ func (p *pipeline) checkOperatorSecrets(rs *resolve.Server) []results.Finding {
 	if ia := v.Spec.IncomingAuth; ia != nil && ia.Type == "oidc" && ia.OIDCConfigRef != nil {
 		if e, ok := rs.Object(toolhive.KindMCPOIDCConfig, ia.OIDCConfigRef.Name); ok && !e.Invalid {
 			if in := e.Obj.(*toolhive.MCPOIDCConfig).Spec.Inline; in != nil && in.ClientSecretRef != nil {
-				env := "VMCP_OIDC_CLIENT_SECRET"
-				refs = append(refs, podRef{"Secret", in.ClientSecretRef.Name, in.ClientSecretRef.Key, "env " + env, envField(v, env)})
+				refs = append(refs, podRef{"Secret", in.ClientSecretRef.Name, in.ClientSecretRef.Key, "env " + vmcpconfig.OIDCClientSecretEnv, "spec.incomingAuth.oidcConfigRef.name"})
 			}
 		}
 	}
 	if as := v.Spec.AuthServerConfig; as != nil && (as.InboundGrants == nil || as.InboundGrants.TokenExchange == nil) {
 		for i, dc := range as.DelegateClients {
 			if dc.ClientSecretRef != nil {
-				env := "TOOLHIVE_DELEGATE_CLIENT_SECRET_" + strconv.Itoa(i)
-				refs = append(refs, podRef{"Secret", dc.ClientSecretRef.Name, dc.ClientSecretRef.Key, "env " + env, envField(v, env)})
+				refs = append(refs, podRef{"Secret", dc.ClientSecretRef.Name, dc.ClientSecretRef.Key, "env " + authserver.DelegateClientSecretEnv(i),
+					fmt.Sprintf("spec.authServerConfig.delegateClients[%d].clientSecretRef", i)})
 			}
 		}
 	}
@@ -254,17 +253,17 @@ func operatorSecretUse(rs *resolve.Server, r podRef) string {
 		return ""
 	}
 	env := strings.TrimPrefix(r.via, "env ")
-	switch {
-	case env == "VMCP_OIDC_CLIENT_SECRET":
+	if env == vmcpconfig.OIDCClientSecretEnv {
 		return "MCPOIDCConfig OIDC client secret"
-	case strings.HasPrefix(env, "TOOLHIVE_DELEGATE_CLIENT_SECRET_"):
-		as := rs.VMCP.Spec.AuthServerConfig
-		i, err := strconv.Atoi(strings.TrimPrefix(env, "TOOLHIVE_DELEGATE_CLIENT_SECRET_"))
-		canonical := as != nil && as.InboundGrants != nil && as.InboundGrants.TokenExchange != nil
-		if as == nil || canonical || err != nil || i < 0 || i >= len(as.DelegateClients) {
-			return ""
+	}
+	as := rs.VMCP.Spec.AuthServerConfig
+	if as == nil || as.InboundGrants != nil && as.InboundGrants.TokenExchange != nil {
+		return "" // canonical delegate clients are read by the pod only
+	}
+	for i, dc := range as.DelegateClients {
+		if env == authserver.DelegateClientSecretEnv(i) {
+			return fmt.Sprintf("delegate client %q", dc.ClientID)
 		}
-		return fmt.Sprintf("delegate client %q", as.DelegateClients[i].ClientID)
 	}
 	return ""
 }
@@ -294,84 +293,6 @@ func (p *pipeline) absent(r podRef) (results.Finding, bool) {
 	}
 	return results.Finding{Severity: sev, Field: r.field, Rule: strings.ToLower(r.kind) + "-absent",
 		Message: fmt.Sprintf("%s %s (key %q, for %s) is not in the input; make sure it exists in the namespace before the pod starts (set absentSecrets: ignore if Secrets are managed outside this input)", r.kind, r.name, r.key, r.via)}, true
-}
-
-// envField names the spec field an env var of the vmcp container comes from.
-func envField(v *toolhive.VirtualMCPServer, env string) string {
-	as := v.Spec.AuthServerConfig
-	switch {
-	case env == "VMCP_OIDC_CLIENT_SECRET":
-		return "spec.incomingAuth.oidcConfigRef.name"
-	case env == "THV_SESSION_REDIS_PASSWORD":
-		return "spec.sessionStorage.passwordRef"
-	case strings.HasPrefix(env, "TOOLHIVE_TOKEN_EXCHANGE_"), strings.HasPrefix(env, "TOOLHIVE_HEADER_INJECTION_"), strings.HasPrefix(env, "TOOLHIVE_XAA_"):
-		return "spec.outgoingAuth"
-	case strings.HasPrefix(env, "TOOLHIVE_SECRET_HEADER_FORWARD_"):
-		return "spec.groupRef.name"
-	case strings.HasPrefix(env, "TOOLHIVE_OTEL_HEADER_"):
-		return "spec.telemetryConfigRef.name"
-	case env == "TOOLHIVE_AUTH_SERVER_REDIS_USERNAME":
-		return "spec.authServerConfig.storage.redis.aclUserConfig.usernameSecretRef"
-	case env == "TOOLHIVE_AUTH_SERVER_REDIS_PASSWORD":
-		return "spec.authServerConfig.storage.redis.aclUserConfig.passwordSecretRef"
-	case strings.HasPrefix(env, "TOOLHIVE_DELEGATE_CLIENT_SECRET_"):
-		i := strings.TrimPrefix(env, "TOOLHIVE_DELEGATE_CLIENT_SECRET_")
-		if as != nil && as.InboundGrants != nil && as.InboundGrants.TokenExchange != nil {
-			return "spec.authServerConfig.inboundGrants.tokenExchange.delegateClients[" + i + "].clientSecretRef"
-		}
-		return "spec.authServerConfig.delegateClients[" + i + "].clientSecretRef"
-	case strings.HasPrefix(env, "TOOLHIVE_UPSTREAM_CLIENT_SECRET_"), strings.HasPrefix(env, "TOOLHIVE_UPSTREAM_DCR_INITIAL_ACCESS_TOKEN_"):
-		if as != nil {
-			for i, u := range as.UpstreamProviders {
-				suffix := strings.ToUpper(strings.ReplaceAll(u.Name, "-", "_"))
-				sub := "oidcConfig"
-				if u.Type == "oauth2" {
-					sub = "oauth2Config"
-				}
-				base := fmt.Sprintf("spec.authServerConfig.upstreamProviders[%d].%s", i, sub)
-				if env == "TOOLHIVE_UPSTREAM_CLIENT_SECRET_"+suffix {
-					return base + ".clientSecretRef"
-				}
-				if env == "TOOLHIVE_UPSTREAM_DCR_INITIAL_ACCESS_TOKEN_"+suffix {
-					return base + ".dcrConfig.initialAccessTokenRef"
-				}
-			}
-		}
-		return "spec.authServerConfig.upstreamProviders"
-	}
-	return "spec"
-}
-
-// volumeField names the spec field a volume of the vmcp container comes from.
-func volumeField(name string) string {
-	idx := func(prefix string) string { return strings.TrimPrefix(name, prefix) }
-	switch {
-	case strings.HasPrefix(name, "authserver-signing-key-"):
-		return "spec.authServerConfig.signingKeySecretRefs[" + idx("authserver-signing-key-") + "]"
-	case strings.HasPrefix(name, "authserver-hmac-secret-"):
-		return "spec.authServerConfig.hmacSecretRefs[" + idx("authserver-hmac-secret-") + "]"
-	case name == "authserver-tls-listener":
-		return "spec.authServerConfig.tlsListener"
-	case name == "redis-tls-ca-master":
-		return "spec.authServerConfig.storage.redis.tls.caCertSecretRef"
-	case name == "redis-tls-ca-sentinel":
-		return "spec.authServerConfig.storage.redis.sentinelTls.caCertSecretRef"
-	case strings.HasPrefix(name, "authserver-upstream-ca-"):
-		return "spec.authServerConfig.upstreamProviders[" + idx("authserver-upstream-ca-") + "]"
-	case strings.HasPrefix(name, "authserver-issuer-ca-"):
-		return "spec.authServerConfig.trustedIssuers[" + idx("authserver-issuer-ca-") + "].caBundleRef"
-	case strings.HasPrefix(name, "authserver-spiffe-bundle-"):
-		return "spec.authServerConfig.spiffeTrustDomains[" + idx("authserver-spiffe-bundle-") + "].bundleSource.file"
-	case name == "session-redis-tls-ca":
-		return "spec.sessionStorage.tls.caCertSecretRef"
-	case strings.HasPrefix(name, "oidc-ca-bundle-"):
-		return "spec.incomingAuth.oidcConfigRef.name"
-	case strings.HasPrefix(name, "otel-ca-bundle-"):
-		return "spec.telemetryConfigRef.name"
-	case strings.HasPrefix(name, "ca-bundle-"):
-		return "spec.groupRef.name"
-	}
-	return "spec"
 }
 
 // sharedWorkloadNames warns when workloads of different kinds in the group

@@ -184,7 +184,7 @@ func (p *pipeline) build(s *server, rs *resolve.Server, f *findings) []*yaml.RNo
 			Reason: "InvalidPodTemplateSpec", Message: err.Error()})
 		return nil
 	}
-	f.add(checkPodTemplate(v, &objs.Deployment.Spec.Template, podTemplate)...)
+	f.add(checkPodTemplate(pod, &objs.Deployment.Spec.Template, podTemplate)...)
 	f.add(p.checkPodReferences(rs, pod, params)...)
 	if f.failed {
 		return nil

@@ -11,9 +11,6 @@ import (
 	"github.com/vmcp-render/vmcp-render/pkg/vmcpconfig"
 )
 
-// EntryCABundleDir is where an MCPServerEntry's CA bundle is mounted.
-func EntryCABundleDir(entry string) string { return "/etc/toolhive/ca-bundles/" + entry }
-
 // staticBackends lists the group's workloads as static backends for inline
 // mode (spec §2.4.3). A workload the operator would skip is skipped here too,
 // with a warning that says why.
@@ -36,7 +33,7 @@ func (c *converter) staticBackends(excluded map[string]bool) ([]vmcpconfig.Stati
 			transport[w.Name] = w.Transport
 		}
 		if w.Entry != nil && w.Entry.Spec.CABundleRef != nil && w.Entry.Spec.CABundleRef.ConfigMapRef != nil {
-			caPath[w.Name] = EntryCABundleDir(w.Name) + "/" + keyOr(w.Entry.Spec.CABundleRef.ConfigMapRef.Key, "ca.crt")
+			caPath[w.Name] = vmcpconfig.EntryCABundleDir(w.Name) + "/" + keyOr(w.Entry.Spec.CABundleRef.ConfigMapRef.Key, "ca.crt")
 		}
 	}
 	for _, w := range workloads {

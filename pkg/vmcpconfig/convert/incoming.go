@@ -13,9 +13,6 @@ import (
 	"github.com/vmcp-render/vmcp-render/pkg/vmcpconfig"
 )
 
-// OIDCClientSecretEnv is the env var the pod gets the OIDC client secret in.
-const OIDCClientSecretEnv = "VMCP_OIDC_CLIENT_SECRET"
-
 // serviceAccountCA is the in-cluster CA used for Kubernetes service account tokens.
 const serviceAccountCA = "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt"
 
@@ -116,7 +113,7 @@ func (c *converter) oidc(ref *toolhive.MCPOIDCConfigReference) (*vmcpconfig.OIDC
 		out.JwksAllowPrivateIP = in.JwksAllowPrivateIP
 		out.InsecureAllowHTTP = in.InsecureAllowHTTP
 		if in.ClientSecretRef != nil {
-			out.ClientSecretEnv = OIDCClientSecretEnv
+			out.ClientSecretEnv = vmcpconfig.OIDCClientSecretEnv
 		}
 		if cb := in.CABundleRef; cb != nil {
 			if cb.ConfigMapRef == nil {
@@ -128,7 +125,7 @@ func (c *converter) oidc(ref *toolhive.MCPOIDCConfigReference) (*vmcpconfig.OIDC
 			if len(cb.ConfigMapRef.Name) > 48 {
 				return fail("spec.inline.caBundleRef.configMapRef.name", fmt.Sprintf("caBundleRef.configMapRef.name %q is too long (%d chars); maximum is 48", cb.ConfigMapRef.Name, len(cb.ConfigMapRef.Name)))
 			}
-			out.CABundlePath = fmt.Sprintf("/config/certs/%s/%s", cb.ConfigMapRef.Name, keyOr(cb.ConfigMapRef.Key, "ca.crt"))
+			out.CABundlePath = vmcpconfig.OIDCCABundleDir(cb.ConfigMapRef.Name) + "/" + keyOr(cb.ConfigMapRef.Key, "ca.crt")
 		}
 	case "kubernetesServiceAccount":
 		out.Issuer = "https://kubernetes.default.svc"

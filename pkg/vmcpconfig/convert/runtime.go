@@ -10,11 +10,6 @@ import (
 	"github.com/vmcp-render/vmcp-render/pkg/vmcpconfig"
 )
 
-// Fixed paths the operator mounts files at.
-const (
-	SessionRedisCAPath = "/etc/toolhive/session-redis-tls/ca.crt"
-)
-
 // telemetry is NormalizeMCPTelemetryConfig (spec §2.4.7); spec.config.telemetry
 // is never used.
 func (c *converter) telemetry() *vmcpconfig.TelemetryConfig {
@@ -108,7 +103,7 @@ func (c *converter) sessionStorage() *vmcpconfig.SessionStorageConfig {
 		if t := ss.TLS; t != nil {
 			out.TLS = &vmcpconfig.RedisTLSConfig{InsecureSkipVerify: t.InsecureSkipVerify}
 			if t.CACertSecretRef != nil {
-				out.TLS.CACertFile = SessionRedisCAPath
+				out.TLS.CACertFile = vmcpconfig.SessionRedisCAPath
 			}
 		}
 		return out
@@ -121,7 +116,7 @@ func (c *converter) sessionStorage() *vmcpconfig.SessionStorageConfig {
 	if t := r.TLS; t != nil && t.Enabled {
 		out.TLS = &vmcpconfig.RedisTLSConfig{}
 		if t.CASecretName != "" {
-			out.TLS.CACertFile = SessionRedisCAPath
+			out.TLS.CACertFile = vmcpconfig.SessionRedisCAPath
 		}
 	}
 	return out

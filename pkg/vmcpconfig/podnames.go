@@ -2,6 +2,31 @@ package vmcpconfig
 
 import "strings"
 
+// The names the rendered config and the pod must agree on: env vars vMCP
+// reads a secret from, and the paths files are mounted at. Kept in one place
+// because config.yaml names them and the Deployment provides them
+// (cmd/thv-operator/pkg/vmcpconfig/converter.go and
+// cmd/thv-operator/controllers/virtualmcpserver_deployment.go).
+const (
+	// OIDCClientSecretEnv holds an inline MCPOIDCConfig's client secret.
+	OIDCClientSecretEnv = "VMCP_OIDC_CLIENT_SECRET"
+	// SessionHMACSecretEnv holds the session token binding secret.
+	SessionHMACSecretEnv = "VMCP_SESSION_HMAC_SECRET"
+	// SessionRedisCAPath is the session Redis TLS CA file.
+	SessionRedisCAPath = "/etc/toolhive/session-redis-tls/ca.crt"
+)
+
+// OIDCCABundleDir is where an inline MCPOIDCConfig's CA bundle ConfigMap is
+// mounted; the file inside is named after its key.
+func OIDCCABundleDir(configMap string) string { return "/config/certs/" + configMap }
+
+// OTelCABundleDir is where an MCPTelemetryConfig's CA bundle ConfigMap is
+// mounted.
+func OTelCABundleDir(configMap string) string { return "/config/certs/otel/" + configMap }
+
+// EntryCABundleDir is where an MCPServerEntry's CA bundle is mounted.
+func EntryCABundleDir(entry string) string { return "/etc/toolhive/ca-bundles/" + entry }
+
 // EnvSuffix turns an object name into an env var suffix the way the operator
 // does: upper-case, '-' to '_', then anything outside [A-Z0-9_] to '_'
 // ("my.auth-cfg" → "MY_AUTH_CFG").
