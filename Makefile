@@ -25,15 +25,15 @@ $(BIN): $(shell find fn pkg -name '*.go' -not -name '*_test.go') go.mod go.sum
 $(KUSTOMIZE):
 	$(GO) install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
 
-# kpt, built from the Go module proxy by the shared kit (kpt's own go install
-# is refused by the proxy); installed only when missing or at another version.
+# kpt, built from the Go module proxy by hack/kpt-build.sh (kpt's own go
+# install is refused by the proxy); rebuilt only when missing or at another
+# version.
 KPT_VERSION := v1.0.0-beta.61
 KPT         := $(GOBIN)/kpt
 
 .PHONY: kpt
 kpt:
-	@if ! [ -x "$(KPT)" ] || ! "$(KPT)" version 2>/dev/null | grep -q "$(KPT_VERSION)"; then \
-		../shared/tools/kpt-kit/build-kpt.sh "$(KPT)"; fi
+	@hack/kpt-build.sh "$(KPT)" "$(KPT_VERSION)"
 
 .PHONY: kustomize
 kustomize:
