@@ -1,12 +1,13 @@
-// Package argocd tests examples/argocd: the config management plugin runs
-// through ../shared/tools/argocd-cmp-run.sh (Argo CD's repo server and cmp
-// server, emulated), with kustomize and the function where the sidecar image
-// puts them.
+// Package argocd tests examples/argocd: the config management plugin, run
+// through the project's emulation of Argo CD's repo server and cmp server
+// (internal/cmpemu, following Argo CD v3.6.1), with kustomize and the
+// function where the sidecar image puts them.
 package argocd
 
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,22 +24,30 @@ import (
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/vmcp-render/vmcp-render/internal/testpaths"
+	"github.com/vmcp-render/vmcp-render/test/argocd/internal/cmpemu"
 )
 
 // sidecarBin is where the sidecar image (examples/argocd/Dockerfile) puts
 // kustomize and the function; the app's function config names this path.
 const sidecarBin = "/usr/local/bin"
 
-func repoRoot(t *testing.T) string { return testpaths.Root(t) }
+// sidecarUser is the uid and gid Argo CD runs plugin sidecars as.
+const sidecarUser = 999
 
-// cmpRun is ../shared/tools/argocd-cmp-run.sh; a missing tool fails the test.
-func cmpRun(t *testing.T) string {
-	t.Helper()
-	p := filepath.Join(filepath.Dir(repoRoot(t)), "shared", "tools", "argocd-cmp-run.sh")
-	_, err := os.Stat(p)
-	require.NoError(t, err, "the shared test tools must be at ../shared/tools")
-	return p
-}
+// What the controller tells the repo server about the destination cluster.
+var (
+	kubeVersion = "1.33.0"
+	apiVersions = []string{"admissionregistration.k8s.io/v1", "apps/v1", "batch/v1", "networking.k8s.io/v1", "policy/v1", "rbac.authorization.k8s.io/v1", "storage.k8s.io/v1", "v1"}
+)
+
+// Argo CD's error for a failed generate, up to the command's stderr: the
+// repo server's wrapping, the gRPC status, the cmp server's wrapping, and
+// the command line of plugin.yaml's generate, Go-quoted.
+const generateFailed = `CMP processing failed for application "platform-vmcp": error generating manifests in cmp: ` +
+	`rpc error: code = Unknown desc = error generating manifests: ` +
+	"`bash -c \"set -euo pipefail\\nkustomize build --enable-alpha-plugins --enable-exec .\\n\"` failed exit status 1: "
+
+func repoRoot(t *testing.T) string { return testpaths.Root(t) }
 
 // kustomizeBinary is the pinned kustomize `make kustomize` installs (make
 // unit passes it in KUSTOMIZE).
@@ -65,56 +74,96 @@ func makefileVar(t *testing.T, name string) string {
 	return string(m[1])
 }
 
-// sidecar lays out what the sidecar image holds in /usr/local/bin.
-func sidecar(t *testing.T) string {
+// sidecar lays out what the sidecar image holds in /usr/local/bin; without
+// the function when withFunction is false.
+func sidecar(t *testing.T, withFunction bool) string {
 	t.Helper()
 	dir := t.TempDir()
 	require.NoError(t, os.Chmod(dir, 0o755))
-	build := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(dir, "vmcp-render"), "./fn")
-	build.Dir = repoRoot(t)
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "%s", out)
+	if withFunction {
+		// Stripped like the release binary; also keeps the copies the
+		// fixtures commit and stream small.
+		build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(dir, "vmcp-render"), "./fn")
+		build.Dir = repoRoot(t)
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
+		out, err := build.CombinedOutput()
+		require.NoError(t, err, "%s", out)
+	}
 	k, err := os.ReadFile(kustomizeBinary(t))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "kustomize"), k, 0o755))
 	return dir
 }
 
-type result struct {
-	code           int
-	stdout, stderr string
-	manifests      []byte
+// fixture makes a Git repository holding examples/argocd, as the repo
+// server's checkout of it (.git included); mutate may change the example
+// (app and plugin.yaml) first. It returns the checkout and its commit.
+func fixture(t *testing.T, bin string, mutate func(t *testing.T, example, bin string)) (string, string) {
+	t.Helper()
+	repo := t.TempDir()
+	example := filepath.Join(repo, "examples", "argocd")
+	testpaths.CopyTree(t, filepath.Join(repoRoot(t), "examples", "argocd"), example)
+	if mutate != nil {
+		mutate(t, example, bin)
+	}
+	git := func(args ...string) string {
+		cmd := exec.Command("git", append([]string{"-C", repo, "-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"}, args...)...)
+		// The user's Git configuration must not change the fixture.
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "git %s (git is needed for the checkout fixture): %s", strings.Join(args, " "), out)
+		return strings.TrimSpace(string(out))
+	}
+	git("init", "-q")
+	git("add", "-A")
+	git("commit", "-q", "-m", "fixture")
+	return repo, git("rev-parse", "HEAD")
 }
 
-// runPlugin runs argocd-cmp-run.sh on appDir (inside repo) in a private
-// mount namespace where /usr/local/bin is the sidecar's, so the absolute
-// exec path of the function resolves as in the real sidecar; the host's
-// /usr/local/bin is untouched.
-func runPlugin(t *testing.T, bin, repo, appDir string, extra ...string) result {
-	t.Helper()
-	require.Equal(t, 0, os.Geteuid(), "this test needs root for a private mount namespace (CI runs as root)")
-	out := filepath.Join(t.TempDir(), "manifests.yaml")
-	goBin, err := exec.LookPath("go")
-	require.NoError(t, err)
-	args := []string{"--mount", "--propagation", "private", "--", "bash", "-c",
-		`mount --bind "$1" "$2" && shift 2 && exec "$@"`, "_", bin, sidecarBin,
-		cmpRun(t), "--clean-env", "--require-discovery", "--repo-root", repo, "--out", out}
-	args = append(args, extra...)
-	args = append(args, filepath.Join(repo, "examples", "argocd", "plugin.yaml"), appDir)
-	cmd := exec.Command("unshare", args...)
-	// The sidecar's PATH, plus go for the tool's helper.
-	cmd.Env = append(os.Environ(), "PATH="+sidecarBin+":/usr/bin:/bin:"+filepath.Dir(goBin))
-	var so, se bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &so, &se
-	err = cmd.Run()
-	r := result{stdout: so.String(), stderr: se.String()}
-	if ee, ok := err.(*exec.ExitError); ok {
-		r.code = ee.ExitCode()
-	} else {
-		require.NoError(t, err)
+type result struct {
+	manifests []string
+	err       error
+	log       string // the sidecar's log
+}
+
+func (r result) String() string {
+	return "error: " + errText(r.err) + "\nsidecar log:\n" + r.log
+}
+
+func errText(err error) string {
+	if err == nil {
+		return "<nil>"
 	}
-	r.manifests, _ = os.ReadFile(out)
+	return err.Error()
+}
+
+// render has the emulated repo server render the checkout's Application
+// with the sidecar: its plugin.yaml is the checkout's (the image bakes in
+// examples/argocd/plugin.yaml), its /usr/local/bin is bin.
+func render(t *testing.T, bin, repo, revision string) result {
+	t.Helper()
+	require.Equal(t, 0, os.Geteuid(), "this test needs root: the plugin's commands run in a private mount namespace, as uid %d (CI runs as root)", sidecarUser)
+	example := filepath.Join(repo, "examples", "argocd")
+	cfg, err := cmpemu.ReadPluginConfig(example)
+	require.NoError(t, err, "the cmp server would not start with this plugin.yaml")
+	app, err := cmpemu.ReadApplication(filepath.Join(example, "application.yaml"))
+	require.NoError(t, err)
+
+	// The sidecar's work dir must be reachable by its user; t.TempDir's
+	// parent is not.
+	work, err := os.MkdirTemp("", "cmp-sidecar-")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = os.RemoveAll(work) })
+	require.NoError(t, os.Chmod(work, 0o755))
+
+	var log bytes.Buffer
+	sc := &cmpemu.Sidecar{Config: cfg, BinDir: bin, UID: sidecarUser, GID: sidecarUser, WorkDir: work, Log: &log}
+	q := cmpemu.Request{App: app, RepoRoot: repo, Revision: revision, KubeVersion: kubeVersion, APIVersions: apiVersions}
+	m, err := cmpemu.GenerateManifest(context.Background(), q, sc)
+	r := result{manifests: m, err: err, log: log.String()}
+	if err != nil {
+		t.Logf("the Application would show: %s", cmpemu.ComparisonError(err))
+	}
 	return r
 }
 
@@ -131,83 +180,125 @@ func docs(t *testing.T, b []byte) map[string]map[string]any {
 	return out
 }
 
-// repoCopy makes a minimal repository holding examples/argocd, so the tool
-// copies little; mutate may change the app before the run.
-func repoCopy(t *testing.T, bin string, mutate func(app, bin string)) (string, string) {
+func edit(t *testing.T, path, old, new string) {
 	t.Helper()
-	repo := t.TempDir()
-	testpaths.CopyTree(t, filepath.Join(repoRoot(t), "examples", "argocd"), filepath.Join(repo, "examples", "argocd"))
-	app := filepath.Join(repo, "examples", "argocd", "app")
-	if mutate != nil {
-		mutate(app, bin)
-	}
-	return repo, app
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.Contains(t, string(b), old, "%s changed: the test's edit no longer applies", path)
+	require.NoError(t, os.WriteFile(path, bytes.Replace(b, []byte(old), []byte(new), 1), 0o644))
 }
 
 func TestPlugin(t *testing.T) {
-	bin := sidecar(t)
-	application := filepath.Join(repoRoot(t), "examples", "argocd", "application.yaml")
+	bin := sidecar(t, true)
 	expected, err := os.ReadFile(filepath.Join(repoRoot(t), "examples", "kustomization", "expected", "output.yaml"))
 	require.NoError(t, err)
 
 	cases := map[string]struct {
-		reason string
-		mutate func(app, bin string)
-		check  func(t *testing.T, r result)
+		reason     string
+		noFunction bool
+		mutate     func(t *testing.T, example, bin string)
+		check      func(t *testing.T, r result)
 	}{
 		"Renders": {
-			reason: "the plugin renders the app into a valid manifest stream, the same objects as examples/kustomization",
+			reason: "the plugin renders the app into the same objects as examples/kustomization",
 			check: func(t *testing.T, r result) {
-				require.Equal(t, 0, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
-				got, want := docs(t, r.manifests), docs(t, expected)
+				require.NoError(t, r.err, "%s", r)
+				stream, err := cmpemu.YAMLStream(r.manifests)
+				require.NoError(t, err)
+				got, want := docs(t, stream), docs(t, expected)
 				assert.Equal(t, len(want), len(got))
 				for id, w := range want {
 					assert.Equal(t, w, got[id], "%s differs from examples/kustomization/expected/output.yaml", id)
 				}
 				assert.Contains(t, got, "Deployment/toolhive/platform-vmcp")
-				// The function's warnings reach Argo CD's log.
-				assert.Contains(t, r.stderr, "[secret-absent]")
+				// Argo CD keeps a successful command's stderr, the function's
+				// warnings, for the sidecar's log only.
+				assert.Contains(t, r.log, "Plugin command successful")
+				assert.Contains(t, r.log, "[secret-absent]")
 			},
 		},
 		"BrokenInputFails": {
 			reason: "an invalid VirtualMCPServer fails generation, with the function's message in the error Argo CD shows",
-			mutate: func(app, _ string) {
-				p := filepath.Join(app, "vmcp.yaml")
-				b, err := os.ReadFile(p)
-				require.NoError(t, err)
-				b = bytes.Replace(b, []byte("\n  incomingAuth:\n"), []byte("\n  replicass: 2\n  incomingAuth:\n"), 1)
-				require.NoError(t, os.WriteFile(p, b, 0o644))
+			mutate: func(t *testing.T, example, _ string) {
+				edit(t, filepath.Join(example, "app", "vmcp.yaml"), "\n  incomingAuth:\n", "\n  replicass: 2\n  incomingAuth:\n")
 			},
 			check: func(t *testing.T, r result) {
-				assert.Equal(t, 1, r.code, "stderr:\n%s", r.stderr)
-				assert.Contains(t, r.stdout+r.stderr, "spec.replicass: unknown field")
-				assert.Contains(t, r.stdout+r.stderr, "[schema]")
-				assert.Empty(t, bytes.TrimSpace(r.manifests), "no manifests from a failed generation")
+				require.Error(t, r.err, "%s", r)
+				msg := r.err.Error()
+				assert.True(t, strings.HasPrefix(msg, generateFailed), "not Argo CD's error for a failed generate:\n%s", msg)
+				assert.Contains(t, msg, "spec.replicass: unknown field")
+				assert.Contains(t, msg, "[schema]")
+				// stderr is quoted as it is, over several lines.
+				assert.Contains(t, strings.TrimPrefix(msg, generateFailed), "\n")
+				assert.Empty(t, r.manifests, "no manifests from a failed generation")
 			},
 		},
 		"RepoBinaryIsNotExecutable": {
 			reason: "a function binary taken from Git loses its exec bit in the sidecar: why the function is baked into the image",
-			mutate: func(app, bin string) {
+			mutate: func(t *testing.T, example, bin string) {
+				app := filepath.Join(example, "app")
 				b, err := os.ReadFile(filepath.Join(bin, "vmcp-render"))
 				require.NoError(t, err)
 				require.NoError(t, os.WriteFile(filepath.Join(app, "vmcp-render"), b, 0o755))
-				p := filepath.Join(app, "vmcp-render.yaml")
-				c, err := os.ReadFile(p)
-				require.NoError(t, err)
-				c = bytes.Replace(c, []byte("path: /usr/local/bin/vmcp-render"), []byte("path: ./vmcp-render"), 1)
-				require.NoError(t, os.WriteFile(p, c, 0o644))
+				edit(t, filepath.Join(app, "vmcp-render.yaml"), "path: /usr/local/bin/vmcp-render", "path: ./vmcp-render")
 			},
 			check: func(t *testing.T, r result) {
-				assert.Equal(t, 1, r.code)
-				assert.Contains(t, r.stdout+r.stderr, "permission denied")
+				require.Error(t, r.err, "%s", r)
+				assert.True(t, strings.HasPrefix(r.err.Error(), generateFailed), "not Argo CD's error for a failed generate:\n%s", r.err)
+				assert.Contains(t, r.err.Error(), "permission denied")
+			},
+		},
+		"WrongGenerateCommandFails": {
+			reason: "a broken generate command in plugin.yaml fails with the command line and kustomize's complaint",
+			mutate: func(t *testing.T, example, _ string) {
+				edit(t, filepath.Join(example, "plugin.yaml"), "kustomize build --enable", "kustomize biuld --enable")
+			},
+			check: func(t *testing.T, r result) {
+				require.Error(t, r.err, "%s", r)
+				want := strings.Replace(generateFailed, "kustomize build", "kustomize biuld", 1)
+				assert.True(t, strings.HasPrefix(r.err.Error(), want), "not Argo CD's error for a failed generate:\n%s", r.err)
+				assert.Contains(t, r.err.Error(), `unknown command "biuld" for "kustomize"`)
+			},
+		},
+		"InitNamesMissingFunction": {
+			reason:     "a sidecar image without the function fails init, naming the missing binary, before kustomize runs",
+			noFunction: true,
+			check: func(t *testing.T, r result) {
+				require.Error(t, r.err, "%s", r)
+				msg := r.err.Error()
+				assert.Contains(t, msg, "error generating manifests: `bash -c \"set -euo pipefail\\nkustomize version >&2\\n/usr/local/bin/vmcp-render --version >&2\\n\"` failed exit status 127: ")
+				assert.Contains(t, msg, "/usr/local/bin/vmcp-render: No such file or directory")
+				assert.NotContains(t, r.log, "kustomize build", "generate must not run after a failed init")
+			},
+		},
+		"AppWithoutFunctionIsNotDiscovered": {
+			reason: "an app with no VMCPRender config is refused by the plugin's discovery, even though the Application names the plugin",
+			mutate: func(t *testing.T, example, _ string) {
+				app := filepath.Join(example, "app")
+				require.NoError(t, os.Remove(filepath.Join(app, "vmcp-render.yaml")))
+				edit(t, filepath.Join(app, "kustomization.yaml"), "transformers:\n  - vmcp-render.yaml\n", "")
+			},
+			check: func(t *testing.T, r result) {
+				require.Error(t, r.err, "%s", r)
+				msg := r.err.Error()
+				// The find command exits 1 when grep finds nothing, which
+				// Argo CD reports as an error of the discovery call.
+				assert.True(t, strings.HasPrefix(msg, `CMP processing failed for application "platform-vmcp": could not find cmp-server plugin with name "vmcp-render" supporting the given repository: `+
+					"error checking repository support for plugin vmcp-render.sock: error receiving stream response: rpc error: code = Unknown desc = match repository error: error running find command: `bash -c "), "%s", msg)
+				assert.True(t, strings.HasSuffix(msg, "` failed exit status 1"), "%s", msg)
+				assert.Empty(t, r.manifests)
 			},
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Log(tc.reason)
-			repo, app := repoCopy(t, bin, tc.mutate)
-			tc.check(t, runPlugin(t, bin, repo, app, "--application", application))
+			b := bin
+			if tc.noFunction {
+				b = sidecar(t, false)
+			}
+			repo, rev := fixture(t, b, tc.mutate)
+			tc.check(t, render(t, b, repo, rev))
 		})
 	}
 }
