@@ -11,7 +11,8 @@ import (
 )
 
 // ValidateAdmission re-checks the CRD's x-kubernetes-validations (CEL) rules
-// on spec.authServerConfig and spec.authServerUpstreamFilter (spec §5.5).
+// on spec.authServerConfig and spec.authServerUpstreamFilter (v1beta1
+// VirtualMCPServer CRD, copied in testdata/crds).
 // The API server would reject such an object before the operator saw it, so
 // these findings carry no condition type; messages are the CRD's.
 func ValidateAdmission(cfg *toolhive.EmbeddedAuthServerConfig, filter *toolhive.AuthServerUpstreamFilter) []Finding {

@@ -11,7 +11,8 @@ import (
 )
 
 // Input carries what the operator's BuildAuthServerRunConfig receives. The
-// incoming-OIDC values come from the resolved incoming auth (spec §2.5): the
+// incoming-OIDC values come from the resolved incoming auth, as the converter
+// (cmd/thv-operator/pkg/vmcpconfig/converter.go) passes them: the
 // caller sets AllowedAudiences to [resource] (nil when there is no OIDC block
 // or no resource), ScopesSupported to its scopes and ResourceURL to resource.
 type Input struct {

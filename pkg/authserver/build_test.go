@@ -572,7 +572,7 @@ func TestBuildNilConfig(t *testing.T) {
 	assert.Nil(t, rc, "no authServerConfig means no authserver-config.yaml")
 }
 
-// TestMarshalShapes pins yaml.v3 renderings the spec calls out (§2.2).
+// TestMarshalShapes pins yaml.v3 renderings the operator's output depends on.
 func TestMarshalShapes(t *testing.T) {
 	cases := map[string]struct {
 		reason string

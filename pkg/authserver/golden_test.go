@@ -93,8 +93,9 @@ type vmcpCase struct {
 }
 
 // loadVMCP decodes a VirtualMCPServer with toolhive.Decode (CRD defaults,
-// strict fields) and resolves the incoming OIDC values the way spec
-// §2.4.1/§2.5 describe.
+// strict fields) and resolves the incoming OIDC values as the operator's
+// resolver (cmd/thv-operator/pkg/oidc/resolver.go) does before they reach
+// BuildAuthServerRunConfig.
 func loadVMCP(t *testing.T, obj map[string]any, oidcIssuer string) vmcpCase {
 	t.Helper()
 	o, ferrs, err := toolhive.Decode(toolhive.KindVirtualMCPServer, obj)

@@ -11,8 +11,8 @@ import (
 	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
 )
 
-// validateTLSListener is the operator's ValidateTLSListener (spec §5.2 A2),
-// without the "spec.authServerConfig: " prefix.
+// validateTLSListener is the operator's ValidateTLSListener, without the
+// "spec.authServerConfig: " prefix.
 func validateTLSListener(cfg *toolhive.EmbeddedAuthServerConfig) error {
 	if l := cfg.TLSListener; l != nil {
 		if l.CertificateSecretRef == nil || l.PrivateKeySecretRef == nil {
@@ -42,7 +42,7 @@ func hasLegacyTokenExchangePolicy(ti *toolhive.TrustedIssuerConfig) bool {
 		ti.ActorMatcher != "" || len(ti.AllowedDelegateClients) > 0 || ti.AllowMayAct
 }
 
-// validateInboundGrants is the CRD-level ValidateInboundGrants (spec §5.2 A3):
+// validateInboundGrants is the CRD-level ValidateInboundGrants:
 // it folds legacy and canonical grant declarations and checks the transport
 // of confidential clients. Messages use the CRD's camelCase paths.
 func validateInboundGrants(cfg *toolhive.EmbeddedAuthServerConfig) error {
@@ -219,10 +219,11 @@ func normalizeGrants(rc *RunConfig) (*normalizedGrants, error) {
 // defaultScopes is what the auth server advertises when scopes_supported is empty.
 var defaultScopes = []string{"openid", "profile", "email", "offline_access"}
 
-// validateDelegationConfig is the reduced RunConfig.Validate the operator
-// runs at the end of the builder (spec §2.5 "Final builder check"). It sees
-// only issuer, audiences, scopes, the HTTP flags, delegate clients, trusted
-// issuers, inbound grants and SPIFFE domains.
+// validateDelegationConfig is the reduced RunConfig.Validate the operator runs
+// at the end of BuildAuthServerRunConfig
+// (cmd/thv-operator/pkg/controllerutil/authserver.go). It sees only issuer,
+// audiences, scopes, the HTTP flags, delegate clients, trusted issuers, inbound
+// grants and SPIFFE domains.
 func validateDelegationConfig(rc *RunConfig) error {
 	if len(rc.DelegateClients) == 0 && len(rc.TrustedIssuers) == 0 && rc.InboundGrants == nil &&
 		len(rc.SPIFFETrustDomains) == 0 {

@@ -36,7 +36,7 @@ func Volumes(cfg *toolhive.EmbeddedAuthServerConfig) (vols []corev1.Volume, moun
 	}
 	const base = "spec.authServerConfig."
 
-	// 5. TLS listener: a projected directory, because kubelet refreshes
+	// TLS listener: a projected directory, because kubelet refreshes
 	// projected volumes but never subPath mounts.
 	if l := cfg.TLSListener; l != nil && l.CertificateSecretRef != nil && l.PrivateKeySecretRef != nil {
 		cert, key := l.CertificateSecretRef, l.PrivateKeySecretRef
@@ -60,7 +60,7 @@ func Volumes(cfg *toolhive.EmbeddedAuthServerConfig) (vols []corev1.Volume, moun
 		}, corev1.VolumeMount{Name: "authserver-tls-listener", MountPath: tlsDir, ReadOnly: true})
 	}
 
-	// 6./7. Signing keys and HMAC secrets, one subPath file each.
+	// Signing keys and HMAC secrets, one subPath file each.
 	for i, ref := range cfg.SigningKeySecretRefs {
 		v, m := secretFileVolume(fmt.Sprintf("authserver-signing-key-%d", i), ref, keyFileName(i), keysDir)
 		add(fmt.Sprintf(base+"signingKeySecretRefs[%d]", i), v, m)
@@ -70,7 +70,7 @@ func Volumes(cfg *toolhive.EmbeddedAuthServerConfig) (vols []corev1.Volume, moun
 		add(fmt.Sprintf(base+"hmacSecretRefs[%d]", i), v, m)
 	}
 
-	// 8. SPIFFE trust bundles from ConfigMaps.
+	// SPIFFE trust bundles from ConfigMaps.
 	for i, d := range cfg.SPIFFETrustDomains {
 		f := d.BundleSource.File
 		if f == nil {
@@ -87,7 +87,7 @@ func Volumes(cfg *toolhive.EmbeddedAuthServerConfig) (vols []corev1.Volume, moun
 		}, corev1.VolumeMount{Name: name, MountPath: fmt.Sprintf("%s/%d", spiffeDir, i), ReadOnly: true})
 	}
 
-	// 9./10. Redis CA certificates.
+	// Redis CA certificates.
 	if s := cfg.Storage; s != nil && s.Redis != nil {
 		if t := s.Redis.TLS; t != nil && t.CACertSecretRef != nil {
 			v, m := secretFileVolume("redis-tls-ca-master", *t.CACertSecretRef, caFileName, redisTLSDir)
@@ -99,7 +99,7 @@ func Volumes(cfg *toolhive.EmbeddedAuthServerConfig) (vols []corev1.Volume, moun
 		}
 	}
 
-	// 11./12. CA bundles: upstream providers first, then trusted issuers.
+	// CA bundles: upstream providers first, then trusted issuers.
 	for i := range cfg.UpstreamProviders {
 		ref := providerCABundle(&cfg.UpstreamProviders[i])
 		if ref == nil {
@@ -251,7 +251,7 @@ func caRefs(cfg *toolhive.EmbeddedAuthServerConfig) (upstreams, issuers []caRef)
 	return upstreams, issuers
 }
 
-// refShapeError is the A7 check on the reference itself.
+// refShapeError is the operator's CA bundle check on the reference itself.
 func refShapeError(ref *toolhive.CABundleSource) error {
 	switch {
 	case ref.ConfigMapRef == nil:
@@ -265,9 +265,11 @@ func refShapeError(ref *toolhive.CABundleSource) error {
 }
 
 // CAChecksum computes the toolhive.stacklok.dev/authserver-ca-checksum pod
-// annotation (spec §3.1): "" when no CA bundle is referenced. lookup returns
+// annotation (cmd/thv-operator/controllers/virtualmcpserver_deployment.go):
+// "" when no CA bundle is referenced. lookup returns
 // data[key], else binaryData[key], of a ConfigMap in the CR's namespace.
-// Bundles are PEM-validated; errors carry the operator's A7 wording.
+// Bundles are PEM-validated; errors carry the operator's "invalid CA bundle"
+// wording.
 func CAChecksum(cfg *toolhive.EmbeddedAuthServerConfig, lookup func(configMapName, key string) ([]byte, bool)) (string, error) {
 	if cfg == nil {
 		return "", nil

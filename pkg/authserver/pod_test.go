@@ -46,7 +46,7 @@ func TestVolumesOrderAndShape(t *testing.T) {
 		"each volume records the spec field it comes from, at the same list position")
 	assert.Equal(t, []string{"authserver-tls-listener", "authserver-signing-key-0", "authserver-signing-key-1",
 		"authserver-hmac-secret-0", "authserver-spiffe-bundle-1", "redis-tls-ca-master", "redis-tls-ca-sentinel",
-		"authserver-upstream-ca-0", "authserver-issuer-ca-0"}, volumeNames(vols), "spec §3.7 rows 5–12 in order; indices are list positions")
+		"authserver-upstream-ca-0", "authserver-issuer-ca-0"}, volumeNames(vols), "the operator's auth-server volume order; indices are list positions")
 	require.Len(t, mounts, len(vols))
 	for i := range vols {
 		assert.Equal(t, vols[i].Name, mounts[i].Name, "mounts follow volumes")

@@ -60,7 +60,8 @@ func invalid(field, msg string) Finding {
 		Reason: ReasonAuthServerConfigInvalid, ConditionType: CondAuthServerConfigValidated}
 }
 
-// reserved parameters per spec §5.2 A6.
+// reserved parameters: the operator refuses them in an upstream's
+// additionalAuthorizationParams / additionalTokenParams.
 var (
 	reservedAuthorizationParams = []string{"response_type", "client_id", "redirect_uri", "scope", "state",
 		"code_challenge", "code_challenge_method", "nonce"}
@@ -68,8 +69,11 @@ var (
 		"code_verifier", "refresh_token", "scope", "client_assertion", "client_assertion_type"}
 )
 
-// ValidateSpec runs the operator's inline authServerConfig checks (spec §5.2
-// A1–A6). The operator stops at the first; all are returned here, in order.
+// ValidateSpec runs the controller's inline authServerConfig checks
+// (cmd/thv-operator/controllers/virtualmcpserver_controller.go): issuer, TLS
+// listener, inbound grants, http issuer, something to authenticate with,
+// reserved parameters. The operator stops at the first; all are returned
+// here, in order.
 func ValidateSpec(cfg *toolhive.EmbeddedAuthServerConfig) []Finding {
 	if cfg == nil {
 		return nil
@@ -136,7 +140,8 @@ func validateExtraParams(i int, p *toolhive.UpstreamProviderConfig) []Finding {
 	return out
 }
 
-// ValidateCABundles checks every CA bundle reference (spec §5.2 A7/A7b).
+// ValidateCABundles checks every auth-server CA bundle reference as the
+// controller does: its shape, the ConfigMap, the key and the PEM content.
 // getConfigMap looks a ConfigMap up by name in namespace.
 func ValidateCABundles(cfg *toolhive.EmbeddedAuthServerConfig, namespace string,
 	getConfigMap func(name string) (*corev1.ConfigMap, bool)) []Finding {
@@ -173,7 +178,9 @@ func ValidateCABundles(cfg *toolhive.EmbeddedAuthServerConfig, namespace string,
 	return out
 }
 
-// ValidateUpstreamFilter runs spec §5.2 F1–F2 on spec.authServerUpstreamFilter.
+// ValidateUpstreamFilter runs the controller's checks on
+// spec.authServerUpstreamFilter: it needs authServerConfig, then the
+// invariants of upstreamfilter's NewGroupBasedFilter.
 func ValidateUpstreamFilter(filter *toolhive.AuthServerUpstreamFilter, cfg *toolhive.EmbeddedAuthServerConfig) []Finding {
 	if filter == nil {
 		return nil
@@ -253,7 +260,9 @@ type AuthzInput struct {
 	InlinePrimaryUpstreamProvider string
 }
 
-// ValidateAuthzCoherence runs spec §5.2 Z1–Z4. The explicit provider is
+// ValidateAuthzCoherence runs the controller's authz/upstream coherence
+// checks (AuthServerConfigValidated, AuthzUpstreamSelectionWarning). The
+// explicit provider is
 // authServerConfig.primaryUpstreamProvider, else the deprecated inline one.
 // Like the operator, nothing is checked without an inline authzConfig.
 func ValidateAuthzCoherence(cfg *toolhive.EmbeddedAuthServerConfig, in AuthzInput) []Finding {
@@ -303,7 +312,7 @@ func ValidateAuthzCoherence(cfg *toolhive.EmbeddedAuthServerConfig, in AuthzInpu
 	return nil
 }
 
-// IdentitySynthesis is the spec §5.2 I1 advisory: OAuth2 upstreams with
+// IdentitySynthesis is the IdentitySynthesized advisory: OAuth2 upstreams with
 // neither userInfo nor identityFromToken.
 func IdentitySynthesis(cfg *toolhive.EmbeddedAuthServerConfig) []Finding {
 	if cfg == nil {
@@ -326,8 +335,9 @@ func IdentitySynthesis(cfg *toolhive.EmbeddedAuthServerConfig) []Finding {
 			"upstreams, configure it to resolve real identity.", names)}}
 }
 
-// DeprecatedInboundGrantFields is the spec §5.1 step 1 advisory for legacy
-// inbound grant fields; nil when only canonical fields are used.
+// DeprecatedInboundGrantFields is the DeprecatedInboundGrantConfiguration
+// advisory, the first thing a reconcile writes, for legacy inbound grant
+// fields; nil when only canonical fields are used.
 func DeprecatedInboundGrantFields(cfg *toolhive.EmbeddedAuthServerConfig) []Finding {
 	if cfg == nil {
 		return nil
@@ -354,8 +364,9 @@ func DeprecatedInboundGrantFields(cfg *toolhive.EmbeddedAuthServerConfig) []Find
 		Message:       "Deprecated inbound grant fields are configured: " + strings.Join(pairs, ", ")}}
 }
 
-// BuildErrorFinding turns a Build error into the operator's X2 (or, with
-// legacy delegateClients, X3) message.
+// BuildErrorFinding turns a Build error into the operator's message for an
+// InvalidEmbeddedAuthServerConfigError (or, with legacy delegateClients, its
+// "invalid delegate clients" one).
 func BuildErrorFinding(cfg *toolhive.EmbeddedAuthServerConfig, err error) Finding {
 	if cfg != nil && len(cfg.DelegateClients) > 0 {
 		return invalid(errorField(err), "invalid delegate clients in spec.authServerConfig: "+err.Error())
@@ -379,7 +390,8 @@ type IntegrationInput struct {
 	UpstreamInject map[string]string
 }
 
-// ValidateAuthServerIntegration is spec §5.3: the first failing rule, as
+// ValidateAuthServerIntegration is vMCP's ValidateAuthServerIntegration
+// (pkg/vmcp/config/validator.go): the first failing rule, as
 // "invalid auth server integration: <e>". rc is nil without authServerConfig.
 func ValidateAuthServerIntegration(rc *RunConfig, in IntegrationInput) []Finding {
 	if err := integrationError(rc, in); err != nil {

@@ -31,6 +31,8 @@ func messages(fs []Finding) []string {
 	return out
 }
 
+// Case names in this file start with the id of the operator check they
+// exercise (A, F, Z, X...; see badCases in pkg/transform/badinput_test.go).
 func TestValidateSpec(t *testing.T) {
 	cases := map[string]struct {
 		reason string
@@ -39,7 +41,7 @@ func TestValidateSpec(t *testing.T) {
 		field  string
 	}{
 		"valid": {
-			reason: "the base config passes every A-row",
+			reason: "the base config passes every check",
 			mutate: func(*toolhive.EmbeddedAuthServerConfig) {},
 		},
 		"A1 missing issuer": {
@@ -477,11 +479,11 @@ func TestBuildErrorFinding(t *testing.T) {
 	err := errors.New("registrationRateLimit.maxTokens must be >= 1, got 0")
 	x2 := BuildErrorFinding(baseConfig(), err)
 	assert.Equal(t, "failed to create vmcp Config from VirtualMCPServer: failed to convert auth server config: "+err.Error(), x2.Message,
-		"X2 without legacy delegate clients")
+		"the builder-error message without legacy delegate clients")
 	cfg := baseConfig()
 	cfg.DelegateClients = []toolhive.DelegateClientConfig{legacyDelegate("a")}
 	x3 := BuildErrorFinding(cfg, err)
-	assert.Equal(t, "invalid delegate clients in spec.authServerConfig: "+err.Error(), x3.Message, "X3 with legacy delegate clients")
+	assert.Equal(t, "invalid delegate clients in spec.authServerConfig: "+err.Error(), x3.Message, "the invalid-delegate-clients message with legacy delegate clients")
 	assert.Equal(t, CondAuthServerConfigValidated, x3.ConditionType)
 }
 

@@ -207,9 +207,9 @@ func telemetryConfig(s *resolve.Server) *toolhive.MCPTelemetryConfig {
 	return e.Obj.(*toolhive.MCPTelemetryConfig)
 }
 
-// outgoingAuthEnv is group 4: only when spec.outgoingAuth is set; workload
-// configs (sorted), then inline backends (sorted), then the default.
-// Duplicates across the three parts are kept, as upstream does.
+// outgoingAuthEnv is the outgoing-auth secret env: only when spec.outgoingAuth
+// is set; workload configs (sorted), then inline backends (sorted), then the
+// default. Duplicates across the three parts are kept, as upstream does.
 func outgoingAuthEnv(s *resolve.Server) []corev1.EnvVar {
 	o := s.VMCP.Spec.OutgoingAuth
 	if o == nil {
@@ -279,8 +279,9 @@ func outgoingAuthEnv(s *resolve.Server) []corev1.EnvVar {
 	return out
 }
 
-// headerForwardEnv is group 5: per MCPServerEntry with headerForward, a JSON
-// description and one secret env per secret header; sorted by name.
+// headerForwardEnv is the header-forwarding env: per MCPServerEntry with
+// headerForward, a JSON description and one secret env per secret header;
+// sorted by name.
 func headerForwardEnv(s *resolve.Server) []corev1.EnvVar {
 	var out []corev1.EnvVar
 	for _, w := range s.Workloads() {
@@ -316,7 +317,7 @@ func headerForwardEnv(s *resolve.Server) []corev1.EnvVar {
 	return out
 }
 
-// sessionPasswordEnv is group 7.
+// sessionPasswordEnv is the session Redis password env.
 func sessionPasswordEnv(v *toolhive.VirtualMCPServer, spec fnconfig.Spec) []corev1.EnvVar {
 	if ss := v.Spec.SessionStorage; ss != nil {
 		if ss.Provider == "redis" && ss.PasswordRef != nil {
@@ -330,7 +331,8 @@ func sessionPasswordEnv(v *toolhive.VirtualMCPServer, spec fnconfig.Spec) []core
 	return nil
 }
 
-// sessionCA is row 13's Secret: spec's TLS CA for redis, else the global one.
+// sessionCA is the session-redis-tls-ca volume's Secret: spec's TLS CA for
+// redis, else the global one.
 func sessionCA(v *toolhive.VirtualMCPServer, spec fnconfig.Spec) *toolhive.SecretKeyRef {
 	if ss := v.Spec.SessionStorage; ss != nil && ss.Provider == "redis" {
 		if ss.TLS != nil && ss.TLS.CACertSecretRef != nil {
@@ -344,7 +346,7 @@ func sessionCA(v *toolhive.VirtualMCPServer, spec fnconfig.Spec) *toolhive.Secre
 	return nil
 }
 
-// telemetryEnv is group 8.
+// telemetryEnv is the telemetry env.
 func telemetryEnv(s *resolve.Server) []corev1.EnvVar {
 	tc := telemetryConfig(s)
 	if tc == nil {

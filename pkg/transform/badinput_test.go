@@ -99,6 +99,19 @@ func withExternalAuth(f *fixture, spec string) {
 	f.set("spec.outgoingAuth", `{source: discovered, default: {type: externalAuthConfigRef, externalAuthConfigRef: {name: ext}}}`)
 }
 
+// badCases are bad inputs and what the function says about each. Most case
+// names start with the id of the operator check they exercise, numbered
+// within its family: V VirtualMCPServer.Validate(), P the podTemplateSpec
+// parse, G, C and E the MCPGroup, compositeToolRefs and EmbeddingServer
+// references, A the inline authServerConfig checks and its CA bundles, F the
+// upstream filter, Z the authz/upstream coherence checks, I and S the
+// IdentitySynthesized and SessionStorageWarning advisories, O, R and T the
+// MCPOIDCConfig, MCPAuthzConfig and MCPTelemetryConfig references, K the
+// Secrets and authz ConfigMap the operator reads itself, X the ConfigMap step
+// (X1 the converter, X2/X3 the auth-server builder, X4 static backends, X6
+// ValidateAuthServerIntegration), D the per-workload outgoing-auth conditions
+// and H the existing HMAC Secret. The controller
+// (cmd/thv-operator/controllers/virtualmcpserver_controller.go) runs them.
 func badCases() []badCase {
 	return []badCase{
 		// --- Decoding -------------------------------------------------
@@ -343,7 +356,7 @@ func badCases() []badCase {
 			rendered: true,
 		},
 
-		// --- V rows: VirtualMCPServer.Validate() ----------------------
+		// --- V: VirtualMCPServer.Validate() ---------------------------
 		{
 			name:   "V1-group-name-empty",
 			reason: "V1: spec.groupRef.name empty",
@@ -459,7 +472,7 @@ func badCases() []badCase {
 				"spec.config.optimizer requires an embedding service: set spec.embeddingServerRef (recommended) or spec.config.optimizer.embeddingService")},
 		},
 
-		// --- P1 -------------------------------------------------------
+		// --- P: podTemplateSpec ---------------------------------------
 		{
 			name:   "P1-pod-template-spec",
 			reason: "P1: podTemplateSpec that is not a PodTemplateSpec",
@@ -704,7 +717,7 @@ func badCases() []badCase {
 		},
 		{
 			name:   "deprecated-grant-fields",
-			reason: "step 1 advisory: legacy delegateClients (X3 path when the builder fails)",
+			reason: "DeprecatedInboundGrantConfiguration advisory: legacy delegateClients (X3 path when the builder fails)",
 			edit: func(f *fixture) {
 				withAuthServer(f)
 				f.add(secret("delegate", "secret", "delegate-secret-value"))
@@ -723,7 +736,7 @@ func badCases() []badCase {
 			want: []want{errOn("spec.authServerConfig.upstreamProviders[0]", "admission-rule-violated", "type must be 'oidc' or 'oauth2'")},
 		},
 
-		// --- S1 -------------------------------------------------------
+		// --- S: SessionStorageWarning ---------------------------------
 		{
 			name:     "S1-replicas-without-redis",
 			reason:   "S1: replicas > 1 without Redis: a warning, still rendered",
@@ -903,7 +916,7 @@ func badCases() []badCase {
 		},
 		{
 			name:   "K1-secret-absent-error",
-			reason: "the operator reads the OIDC client Secret before rendering and fails without it (row K1), so its absence is an error even under the default absentSecrets: warn",
+			reason: "the operator reads the OIDC client Secret before rendering and fails without it, so its absence is an error even under the default absentSecrets: warn",
 			edit: func(f *fixture) {
 				f.add(asOIDC)
 				setPath(f.t, f.find("MCPOIDCConfig", "as-oidc"), "spec.inline.clientId", "vmcp")
@@ -928,7 +941,7 @@ func badCases() []badCase {
 		},
 		{
 			name:   "K1-delegate-secret-absent",
-			reason: "a legacy authServerConfig.delegateClients Secret is read by the operator too (row K1)",
+			reason: "a legacy authServerConfig.delegateClients Secret is read by the operator too",
 			edit: func(f *fixture) {
 				withAuthServer(f)
 				f.set("spec.authServerConfig.delegateClients", `[{clientId: agent, clientSecretRef: {name: agent-secret, key: secret}, scopes: [openid], audiences: ["https://mcp.example.com/mcp"]}]`)
@@ -1347,7 +1360,7 @@ func badCases() []badCase {
 		},
 		{
 			name:   "K1-before-X6",
-			reason: "the operator checks its own Secrets (step 10) before it converts and checks the auth server integration (step 13): the missing Secret is reported, not only the later mismatch",
+			reason: "the operator checks its own Secrets before it converts and checks the auth server integration: the missing Secret is reported, not only the later mismatch",
 			edit: func(f *fixture) {
 				withAuthServer(f)
 				setPath(f.t, f.find("MCPOIDCConfig", "as-oidc"), "spec.inline.issuer", `"https://gitlab.com"`)

@@ -16,8 +16,8 @@ import (
 	"github.com/vmcp-render/vmcp-render/pkg/workload"
 )
 
-// checkTelemetry is step 9 for spec.telemetryConfigRef: the MCPTelemetryConfig
-// must exist and pass its own Validate() (rows T1, T2).
+// checkTelemetry checks spec.telemetryConfigRef: the MCPTelemetryConfig
+// must exist and pass its own Validate().
 func (p *pipeline) checkTelemetry(rs *resolve.Server) []results.Finding {
 	ref := rs.VMCP.Spec.TelemetryConfigRef
 	if ref == nil {
@@ -154,7 +154,7 @@ func (p *pipeline) checkPodReferences(rs *resolve.Server, pod *podspec.Pod, para
 			}
 		}
 	}
-	// The operator's own Secrets (row K1) were checked before conversion.
+	// The Secrets the operator reads itself were checked before conversion.
 	var podOnly []podRef
 	for _, r := range refs {
 		if operatorSecretUse(rs, r) == "" {
@@ -164,8 +164,8 @@ func (p *pipeline) checkPodReferences(rs *resolve.Server, pod *podspec.Pod, para
 	return p.checkRefs(rs, podOnly)
 }
 
-// checkOperatorSecrets is step 10 for the two Secrets the operator reads
-// itself before it renders anything (row K1): the MCPOIDCConfig client
+// checkOperatorSecrets checks the two Secrets the operator reads itself
+// before it renders anything: the MCPOIDCConfig client
 // secret and the legacy delegate clients. It runs before conversion, so a
 // missing one is reported even when a later step fails too.
 func (p *pipeline) checkOperatorSecrets(rs *resolve.Server) []results.Finding {
@@ -191,7 +191,7 @@ func (p *pipeline) checkOperatorSecrets(rs *resolve.Server) []results.Finding {
 
 // checkRefs looks each reference up in the input: a present object without
 // the key is an error (the kubelet would not start the pod); an absent one
-// follows absentSecrets, except the operator's own Secrets (K1).
+// follows absentSecrets, except the Secrets the operator reads itself.
 func (p *pipeline) checkRefs(rs *resolve.Server, refs []podRef) []results.Finding {
 	var out []results.Finding
 	seen := map[string]bool{}
@@ -222,7 +222,7 @@ func (p *pipeline) checkRefs(rs *resolve.Server, refs []podRef) []results.Findin
 			f := results.Finding{Severity: results.Error, Field: r.field, Rule: strings.ToLower(r.kind) + "-key-missing",
 				Message: fmt.Sprintf("%s %s has no key %q, which the pod needs for %s; the kubelet would not start the pod. Add the key or fix the reference", r.kind, r.name, r.key, r.via)}
 			if op != "" {
-				// Row K1: the operator checks these two itself.
+				// The operator checks these two itself (AuthConfigured).
 				f.ConditionType, f.Reason = "AuthConfigured", "AuthInvalid"
 				f.Message = fmt.Sprintf("Authentication configuration is invalid: %s secret %s/%s is missing key %q; %s", op, rs.Namespace, r.name, r.key, f.Message)
 			}
@@ -245,9 +245,9 @@ func (p *pipeline) caBundleCondition(rs *resolve.Server, r podRef, f results.Fin
 	return f
 }
 
-// operatorSecretUse names, in the operator's K1 wording, the Secrets the
-// operator reads itself before it renders (the OIDC client secret and the
-// legacy delegate clients), or returns "" for every other reference.
+// operatorSecretUse names, in the operator's AuthConfigured wording, the
+// Secrets the operator reads itself before it renders (the OIDC client secret
+// and the legacy delegate clients), or returns "" for every other reference.
 func operatorSecretUse(rs *resolve.Server, r podRef) string {
 	if r.kind != "Secret" {
 		return ""
@@ -268,7 +268,7 @@ func operatorSecretUse(rs *resolve.Server, r podRef) string {
 	return ""
 }
 
-// operatorSecretAbsent reports a K1 Secret that is not in the input. The
+// operatorSecretAbsent reports such a Secret that is not in the input. The
 // operator reads it before rendering and fails the reconcile without it, so
 // this is an error whatever absentSecrets says, except that ignore (Secrets
 // managed elsewhere, checked by the user) makes it a warning.

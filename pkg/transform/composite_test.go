@@ -3,7 +3,7 @@ package transform
 import "testing"
 
 // TestCompositeToolValidation runs composite tools through the whole
-// pipeline: what VirtualMCPServer.Validate() refuses (V6) is an error and
+// pipeline: what VirtualMCPServer.Validate() refuses is an error and
 // nothing is rendered; what the operator accepts renders.
 func TestCompositeToolValidation(t *testing.T) {
 	const p = "spec.config.compositeTools[0]"
@@ -53,7 +53,7 @@ func TestCompositeToolValidation(t *testing.T) {
 		},
 		{
 			name:   "referenced-definition-not-revalidated",
-			reason: "the operator copies a referenced definition without status as-is (§2.4.5): a bad template there is not refused, only warned about (vMCP refuses it at start)",
+			reason: "the operator copies a referenced definition without status as-is: a bad template there is not refused, only warned about (vMCP refuses it at start)",
 			edit: func(f *fixture) {
 				f.add(doc("VirtualMCPCompositeToolDefinition", "triage", `name: triage
 description: t

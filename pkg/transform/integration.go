@@ -12,9 +12,10 @@ import (
 	"github.com/vmcp-render/vmcp-render/pkg/vmcpconfig"
 )
 
-// integrationFindings turns the ValidateAuthServerIntegration failure (spec
-// §5.3, row X6) into a result on the field the user has to change, with a
-// stable rule and the fix. The operator's message is kept as the prefix.
+// integrationFindings turns the ValidateAuthServerIntegration failure
+// (pkg/vmcp/config/validator.go) into a result on the field the user has to
+// change, with a stable rule and the fix. The operator's message is kept as the
+// prefix.
 func integrationFindings(fs []authserver.Finding, rs *resolve.Server, cfg *vmcpconfig.Config, rc *authserver.RunConfig, ii authserver.IntegrationInput) []results.Finding {
 	out := fromAuthServer(fs, "auth-server-integration")
 	for i := range out {

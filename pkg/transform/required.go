@@ -233,7 +233,9 @@ var requiredPaths = map[string][]string{
 }
 
 // coveredRequired are required paths that another check reports in the
-// operator's own words (V rows, admission rules, A1/A2, F2); reporting them
+// operator's own words (VirtualMCPServer.Validate(), admission rules, the
+// authServerConfig issuer and TLS listener checks, the upstream filter
+// check); reporting them
 // twice would only add noise.
 var coveredRequired = map[string]bool{
 	"spec.groupRef":                                                                            true,

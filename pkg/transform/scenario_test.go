@@ -69,8 +69,8 @@ func find(items []*yaml.RNode, kind, name string) *yaml.RNode {
 	return nil
 }
 
-// TestSpecScenarioC renders worked scenario C of spec §2.7.7, which the spec
-// verified against the real reconciler: config.yaml byte for byte, its
+// TestSpecScenarioC renders worked scenario C (testdata/spec), verified
+// against the real reconciler: config.yaml byte for byte, its
 // checksum, the env order and the session Redis CA volume.
 func TestSpecScenarioC(t *testing.T) {
 	section := specSection(t, "**C. Static mode, telemetry", "Scenario C's Deployment")
@@ -98,7 +98,7 @@ func TestSpecScenarioC(t *testing.T) {
 		"VMCP_SESSION_HMAC_SECRET", "THV_SESSION_REDIS_PASSWORD",
 		"OTEL_RESOURCE_ATTRIBUTES", "TOOLHIVE_OTEL_HEADER_AUTHORIZATION",
 		"XDG_CONFIG_HOME", "HOME", "TOOLHIVE_RUNTIME", "UNSTRUCTURED_LOGS",
-	}, names, "env groups 1, 2, 4 (workload then backend), 6, 7, 8, 10")
+	}, names, "name, namespace, outgoing-auth secrets (workload then backend), HMAC, session Redis password, telemetry, defaults")
 	hash := dep.GetAnnotations()["toolhive.stacklok.io/podvolumes-hash"]
 	assert.Contains(t, specSection(t, "Scenario C's Deployment", ""), hash, "podvolumes-hash of vmcp-config + session-redis-tls-ca")
 

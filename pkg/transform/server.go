@@ -64,7 +64,8 @@ func ruleFor(f authserver.Finding, fallback string) string {
 	return results.RuleFromReason(f.Reason)
 }
 
-// render runs the operator's reconcile steps for one server (spec §5.1) and
+// render runs the operator's reconcile steps for one server (in the order of
+// cmd/thv-operator/controllers/virtualmcpserver_controller.go) and
 // returns its objects, or nothing when any step fails; a failed server gets
 // one not-rendered summary, added here rather than at each exit.
 func (p *pipeline) render(s *server) []*yaml.RNode {
@@ -89,10 +90,10 @@ func (p *pipeline) render(s *server) []*yaml.RNode {
 	return p.build(s, rs, &f)
 }
 
-// build is step 13 on a server whose spec passed every check: convert,
-// build the auth server RunConfig, check the two together (what needs the
-// converted config), then the objects. It returns nothing when a step
-// fails, with the findings in f.
+// build is the ConfigMap step on a server whose spec passed every check:
+// convert, build the auth server RunConfig, check the two together (what
+// needs the converted config), then the objects. It returns nothing when a
+// step fails, with the findings in f.
 func (p *pipeline) build(s *server, rs *resolve.Server, f *findings) []*yaml.RNode {
 	v := s.vmcp
 	as := v.Spec.AuthServerConfig
@@ -101,7 +102,7 @@ func (p *pipeline) build(s *server, rs *resolve.Server, f *findings) []*yaml.RNo
 		podTemplate = pt.Raw
 	}
 
-	// Step 13: convert, build the auth server RunConfig, check them together.
+	// Convert, build the auth server RunConfig, check them together.
 	out := convert.Convert(rs, p.spec)
 	f.add(out.Findings...)
 	if out.Failed {
@@ -218,9 +219,9 @@ func (p *pipeline) build(s *server, rs *resolve.Server, f *findings) []*yaml.RNo
 	return nodes
 }
 
-// validate is steps 1–11: every check of the spec and of what it
-// references before conversion, all reported at once (the operator stops at
-// the first).
+// validate is every reconcile step before the objects are built: every
+// check of the spec and of what it references before conversion, all
+// reported at once (the operator stops at the first).
 func (p *pipeline) validate(s *server, rs *resolve.Server) []results.Finding {
 	v := s.vmcp
 	as := v.Spec.AuthServerConfig
@@ -291,9 +292,9 @@ func pullSecretNames(refs []corev1.LocalObjectReference) []string {
 	return out
 }
 
-// checkGroup is step 4: the MCPGroup must exist. Its phase is what its
-// controller writes, Ready (it fails only when it cannot list the cluster),
-// whatever status the input carries.
+// checkGroup checks spec.groupRef: the MCPGroup must exist. Its phase is
+// what its controller writes, Ready (it fails only when it cannot list the
+// cluster), whatever status the input carries.
 func (p *pipeline) checkGroup(rs *resolve.Server) []results.Finding {
 	g := rs.Group()
 	if g == "" {
@@ -315,8 +316,9 @@ func (p *pipeline) checkGroup(rs *resolve.Server) []results.Finding {
 	return nil
 }
 
-// checkEmbeddingServer is steps 6 and 11: existence, then readiness, taken
-// from the status in the input (only a running server has one).
+// checkEmbeddingServer checks spec.embeddingServerRef: existence, then
+// readiness, taken from the status in the input (only a running server has
+// one).
 func (p *pipeline) checkEmbeddingServer(rs *resolve.Server) []results.Finding {
 	ref := rs.VMCP.Spec.EmbeddingServerRef
 	if ref == nil || ref.Name == "" {
@@ -350,7 +352,7 @@ func (p *pipeline) checkEmbeddingServer(rs *resolve.Server) []results.Finding {
 	return nil
 }
 
-// sessionStorageWarning is the SessionStorageWarning advisory (row S1).
+// sessionStorageWarning is the SessionStorageWarning advisory.
 func sessionStorageWarning(v *toolhive.VirtualMCPServer) []results.Finding {
 	if v.Spec.Replicas == nil || *v.Spec.Replicas <= 1 {
 		return nil
@@ -437,7 +439,7 @@ func (p *pipeline) hmacSecret(rs *resolve.Server, f *findings) *corev1.Secret {
 }
 
 // checkHMACSecret applies the operator's validation of an existing HMAC Secret
-// (row H1, minus ownership, which offline inputs cannot carry).
+// (minus ownership, which offline inputs cannot carry).
 func checkHMACSecret(d *resolve.Data) string {
 	v, ok := d.Values["hmac-secret"]
 	switch {

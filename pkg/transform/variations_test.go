@@ -87,7 +87,7 @@ func TestVariations(t *testing.T) {
 		check                       func(t *testing.T, r rendered)
 	}{
 		{
-			name: "debug log level", reason: "logLevel debug adds --debug to the args (§3.3) and stays in config.yaml",
+			name: "debug log level", reason: "logLevel debug adds --debug to the args and stays in config.yaml",
 			server: vmcpDoc(anon + "  config:\n    operational: {logLevel: debug}\n"),
 			check: func(t *testing.T, r rendered) {
 				assert.Contains(t, r.args, "--debug")
@@ -95,7 +95,7 @@ func TestVariations(t *testing.T) {
 			},
 		},
 		{
-			name: "circuit breaker merge", reason: "spec §2.4.6 example: CRD defaults plus EnsureOperationalDefaults",
+			name: "circuit breaker merge", reason: "CRD defaults plus the operator's EnsureOperationalDefaults (pkg/vmcp/config/defaults.go)",
 			server: vmcpDoc(anon + "  config:\n    operational:\n      logLevel: debug\n      failureHandling:\n        unhealthyThreshold: 7\n        circuitBreaker: {enabled: true}\n"),
 			check: func(t *testing.T, r rendered) {
 				assert.Contains(t, r.config, `operational:
@@ -116,7 +116,7 @@ func TestVariations(t *testing.T) {
 			},
 		},
 		{
-			name: "service account OIDC", reason: "kubernetesServiceAccount: default issuer, SA CA bundle, private JWKS, empty clientId (§2.4.1)",
+			name: "service account OIDC", reason: "kubernetesServiceAccount: default issuer, SA CA bundle, private JWKS, empty clientId",
 			server: vmcpDoc("  incomingAuth:\n    type: oidc\n    oidcConfigRef: {name: sa, audience: vmcp}\n"),
 			extra:  "apiVersion: toolhive.stacklok.dev/v1beta1\nkind: MCPOIDCConfig\nmetadata: {name: sa, namespace: ns}\nspec:\n  type: kubernetesServiceAccount\n  kubernetesServiceAccount: {}\n",
 			check: func(t *testing.T, r rendered) {
@@ -131,7 +131,7 @@ func TestVariations(t *testing.T) {
 			},
 		},
 		{
-			name: "OIDC CA bundle", reason: "inline caBundleRef gives caBundlePath and the oidc-ca-bundle volume (§2.4.1, §3.7 row 2)",
+			name: "OIDC CA bundle", reason: "inline caBundleRef gives caBundlePath and the oidc-ca-bundle volume",
 			server: vmcpDoc("  incomingAuth:\n    type: oidc\n    oidcConfigRef: {name: ca-idp, audience: vmcp}\n"),
 			extra:  "apiVersion: toolhive.stacklok.dev/v1beta1\nkind: MCPOIDCConfig\nmetadata: {name: ca-idp, namespace: ns}\nspec:\n  type: inline\n  inline:\n    issuer: https://idp.example.com\n    caBundleRef: {configMapRef: {name: idp-ca}}\n",
 			check: func(t *testing.T, r rendered) {
@@ -140,14 +140,14 @@ func TestVariations(t *testing.T) {
 			},
 		},
 		{
-			name: "manual conflict resolution", reason: "manual without a config renders conflictResolutionConfig: {} (§2.4.4)",
+			name: "manual conflict resolution", reason: "manual without a config renders conflictResolutionConfig: {}",
 			server: vmcpDoc(anon + "  config:\n    aggregation: {conflictResolution: manual}\n"),
 			check: func(t *testing.T, r rendered) {
 				assert.Contains(t, r.config, "aggregation:\n    conflictResolution: manual\n    conflictResolutionConfig: {}\n")
 			},
 		},
 		{
-			name: "telemetry without OTel", reason: "prometheus only: the three non-omitempty booleans still render (§2.4.7), OTEL_RESOURCE_ATTRIBUTES still set",
+			name: "telemetry without OTel", reason: "prometheus only: the three non-omitempty booleans still render, OTEL_RESOURCE_ATTRIBUTES still set",
 			server: vmcpDoc(anon + "  telemetryConfigRef: {name: prom}\n"),
 			extra:  "apiVersion: toolhive.stacklok.dev/v1beta1\nkind: MCPTelemetryConfig\nmetadata: {name: prom, namespace: ns}\nspec:\n  prometheus: {enabled: true}\n",
 			check: func(t *testing.T, r rendered) {
@@ -156,7 +156,7 @@ func TestVariations(t *testing.T) {
 			},
 		},
 		{
-			name: "redis session with empty tls", reason: "tls: {} renders as is and mounts nothing (§2.4.10, scenario 36)",
+			name: "redis session with empty tls", reason: "tls: {} renders as is and mounts nothing",
 			server: vmcpDoc(anon + "  sessionStorage:\n    provider: redis\n    address: r:6379\n    passwordRef: {name: rp, key: p}\n    tls: {}\n"),
 			check: func(t *testing.T, r rendered) {
 				assert.Contains(t, r.config, "sessionStorage:\n    provider: redis\n    address: r:6379\n    tls: {}\n")
@@ -165,7 +165,7 @@ func TestVariations(t *testing.T) {
 			},
 		},
 		{
-			name: "global default redis", reason: "no sessionStorage + operator default Redis: address, TLS CA file, password env and CA volume (§1.5, §3.6 item 7)",
+			name: "global default redis", reason: "no sessionStorage + operator default Redis: address, TLS CA file, password env and CA volume (the operator's TOOLHIVE_DEFAULT_REDIS_* settings)",
 			server: vmcpDoc(anon),
 			spec: func(s *fnconfig.Spec) {
 				s.DefaultRedis = &fnconfig.DefaultRedis{Addr: "redis.global:6379", SecretName: "gr", SecretKey: "redis-password",
@@ -189,7 +189,7 @@ func TestVariations(t *testing.T) {
 			},
 		},
 		{
-			name: "composite tool reference", reason: "referenced definitions follow the inline tools and compositeToolRefs stays (§2.4.5)",
+			name: "composite tool reference", reason: "referenced definitions follow the inline tools and compositeToolRefs stays",
 			server: vmcpDoc(anon + "  config:\n    compositeTools:\n      - {name: a, description: A, steps: [{id: s, tool: w.t}]}\n    compositeToolRefs: [{name: b-def}]\n"),
 			extra:  "apiVersion: toolhive.stacklok.dev/v1beta1\nkind: VirtualMCPCompositeToolDefinition\nmetadata: {name: b-def, namespace: ns}\nspec: {name: b, description: B, steps: [{id: s, tool: w.u}]}\n",
 			check: func(t *testing.T, r rendered) {
@@ -198,7 +198,7 @@ func TestVariations(t *testing.T) {
 			},
 		},
 		{
-			name: "token exchange env names", reason: "config names a-b and c.d become _A_B and _C_D, sorted (§2.4.2, scenario 20)",
+			name: "token exchange env names", reason: "config names a-b and c.d become _A_B and _C_D, sorted",
 			server: vmcpDoc(anon + "  outgoingAuth:\n    source: discovered\n    backends:\n      x: {type: externalAuthConfigRef, externalAuthConfigRef: {name: c.d}}\n      y: {type: externalAuthConfigRef, externalAuthConfigRef: {name: a-b}}\n"),
 			extra: "apiVersion: toolhive.stacklok.dev/v1beta1\nkind: MCPExternalAuthConfig\nmetadata: {name: a-b, namespace: ns}\nspec:\n  type: tokenExchange\n  tokenExchange: {tokenUrl: https://t, audience: a, clientSecretRef: {name: s, key: k}}\n" +
 				"---\napiVersion: toolhive.stacklok.dev/v1beta1\nkind: MCPExternalAuthConfig\nmetadata: {name: c.d, namespace: ns}\nspec:\n  type: tokenExchange\n  tokenExchange: {tokenUrl: https://t, audience: c, clientSecretRef: {name: s, key: k}}\n",
@@ -208,7 +208,7 @@ func TestVariations(t *testing.T) {
 			},
 		},
 		{
-			name: "header forwarding entry", reason: "MCPServerEntry headerForward: JSON env (keys in the struct's field order, as the operator marshals it), secret env and the secrets provider (§3.6 items 5, 10)",
+			name: "header forwarding entry", reason: "MCPServerEntry headerForward: JSON env (keys in the struct's field order, as the operator marshals it), secret env and the secrets provider",
 			server: vmcpDoc(anon + "  outgoingAuth: {source: discovered}\n"),
 			extra:  "apiVersion: toolhive.stacklok.dev/v1beta1\nkind: MCPServerEntry\nmetadata: {name: docs-api, namespace: ns}\nspec:\n  groupRef: {name: g}\n  remoteUrl: https://docs.example.com/mcp\n  transport: streamable-http\n  headerForward:\n    addPlaintextHeaders: {X-Team: core}\n    addHeadersFromSecret: [{headerName: X-Api-Key, valueSecretRef: {name: k, key: v}}]\n",
 			check: func(t *testing.T, r rendered) {
@@ -221,7 +221,7 @@ func TestVariations(t *testing.T) {
 			},
 		},
 		{
-			name: "ready embedding server", reason: "embeddingServerRef without optimizer creates optimizer.embeddingService from the status URL (§1.6, §2.4.9)",
+			name: "ready embedding server", reason: "embeddingServerRef without optimizer creates optimizer.embeddingService from the status URL",
 			server: vmcpDoc(anon + "  embeddingServerRef: {name: es}\n"),
 			extra:  "apiVersion: toolhive.stacklok.dev/v1beta1\nkind: EmbeddingServer\nmetadata: {name: es, namespace: ns}\nstatus: {phase: Ready, readyReplicas: 1, url: 'http://es.ns.svc.cluster.local:8080'}\n",
 			check: func(t *testing.T, r rendered) {
@@ -229,7 +229,7 @@ func TestVariations(t *testing.T) {
 			},
 		},
 		{
-			name: "custom service account", reason: "spec.serviceAccount: no SA, Role or RoleBinding; the pod uses it (§4.1)",
+			name: "custom service account", reason: "spec.serviceAccount: no SA, Role or RoleBinding; the pod uses it",
 			server: vmcpDoc(anon + "  serviceAccount: custom\n"),
 			check: func(t *testing.T, r rendered) {
 				assert.Nil(t, find(r.items, "ServiceAccount", "v-vmcp"))
@@ -242,7 +242,7 @@ func TestVariations(t *testing.T) {
 			},
 		},
 		{
-			name: "authz configmap with claim override", reason: "ConfigMap authz document; spec-level groupClaimName overrides the file's (scenario 33)",
+			name: "authz configmap with claim override", reason: "ConfigMap authz document; spec-level groupClaimName overrides the file's",
 			server: vmcpDoc("  incomingAuth:\n    type: oidc\n    oidcConfigRef: {name: idp, audience: vmcp}\n    authzConfig:\n      type: configMap\n      groupClaimName: h\n      configMap: {name: authz}\n"),
 			extra:  "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: authz, namespace: ns}\ndata:\n  authz.json: |\n    version: \"1.0\"\n    type: cedarv1\n    cedar:\n      policies: ['permit(principal, action, resource);']\n      entities_json: '[]'\n      group_claim_name: g\n",
 			check: func(t *testing.T, r rendered) {

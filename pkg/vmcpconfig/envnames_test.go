@@ -8,7 +8,7 @@ import (
 
 func TestEnvSuffix(t *testing.T) {
 	for _, tc := range []struct{ in, want, reason string }{
-		{"my.auth-cfg", "MY_AUTH_CFG", "spec §2.4.2 example: '-' and '.' become '_'"},
+		{"my.auth-cfg", "MY_AUTH_CFG", "'-' and '.' become '_'"},
 		{"github", "GITHUB", "upper-cased"},
 		{"a_b9", "A_B9", "digits and underscores kept"},
 		{"x:y/z", "X_Y_Z", "any other character becomes '_'"},

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestMarshalRules pins the serialisation rules of spec §2.2 that the golden
+// TestMarshalRules pins the yaml.v3 serialisation rules that the golden
 // cases rely on: durations, free-form JSON numbers, omitempty and quoting.
 func TestMarshalRules(t *testing.T) {
 	var tool CompositeToolConfig

@@ -126,7 +126,7 @@ func buildDeployment(p Params, checksum string, pullSecrets []corev1.LocalObject
 }
 
 // podVolumes returns the config volume and mount followed by the caller's
-// rows, as fresh slices so the caller's slices are never modified.
+// volumes, as fresh slices so the caller's slices are never modified.
 func podVolumes(p Params) ([]corev1.Volume, []corev1.VolumeMount) {
 	volumes := make([]corev1.Volume, 0, len(p.Volumes)+1)
 	volumes = append(volumes, corev1.Volume{

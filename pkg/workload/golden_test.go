@@ -130,7 +130,7 @@ func secretEnv(name, secret, key string) corev1.EnvVar {
 	}}
 }
 
-// baseEnv is what the caller builds for groups 1, 2 and 6.
+// baseEnv is the name, namespace and HMAC env the caller always builds.
 func baseEnv(name, ns string) []corev1.EnvVar {
 	return []corev1.EnvVar{
 		literalEnv("VMCP_NAME", name),
@@ -139,8 +139,9 @@ func baseEnv(name, ns string) []corev1.EnvVar {
 	}
 }
 
-// authServerKeyVolume mirrors the signing-key / HMAC rows of the volume table
-// (the auth-server helper's job; built here only to feed Build).
+// authServerKeyVolume mirrors the operator's signing-key / HMAC volumes (the
+// auth-server helper's job, pkg/authserver.Volumes; built here only to feed
+// Build).
 func authServerKeyVolume(volName, secret, key, path, mountDir string) (corev1.Volume, corev1.VolumeMount) {
 	mode := int32(0o400)
 	return corev1.Volume{
@@ -181,7 +182,7 @@ func TestBuildMatchesGolden(t *testing.T) {
 			},
 		},
 		"pub-04 auth server": {
-			reason: "Auth-server env (group 9) sits before the defaults; signing-key and HMAC volumes follow vmcp-config; " +
+			reason: "Auth-server env sits before the defaults; signing-key and HMAC volumes follow vmcp-config; " +
 				"checksum covers both ConfigMap keys.",
 			dir: "pub-04-",
 			params: func(data map[string]string) Params {
@@ -213,7 +214,7 @@ func TestBuildMatchesGolden(t *testing.T) {
 			},
 		},
 		"pub-09 replicas": {
-			reason: "spec.replicas is copied; the session Redis password env (group 7) follows the HMAC env.",
+			reason: "spec.replicas is copied; the session Redis password env follows the HMAC env.",
 			dir:    "pub-09-",
 			params: func(data map[string]string) Params {
 				return Params{
@@ -229,7 +230,7 @@ func TestBuildMatchesGolden(t *testing.T) {
 			},
 		},
 		"pub-17 inline": {
-			reason: "Inline outgoing auth gets the two-rule Role; outgoing secret env (group 4) precedes the HMAC env.",
+			reason: "Inline outgoing auth gets the two-rule Role; outgoing secret env precedes the HMAC env.",
 			dir:    "pub-17-",
 			params: func(data map[string]string) Params {
 				env := baseEnv("pm-vmcp", "toolhive")

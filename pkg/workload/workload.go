@@ -45,11 +45,11 @@ type Params struct {
 	// spec ones (first occurrence of a name wins).
 	DefaultImagePullSecrets []string
 
-	// Env holds the env var groups 1-9 in order; Build appends the required
-	// defaults (group 10).
+	// Env holds the env vars in the operator's order; Build appends the
+	// required defaults (XDG_CONFIG_HOME, HOME, ...) after them.
 	Env []corev1.EnvVar
 
-	// Volumes and VolumeMounts hold the volume rows after the config volume,
+	// Volumes and VolumeMounts hold the volumes after the config volume,
 	// in order; Build prepends the vmcp-config volume and mount.
 	Volumes      []corev1.Volume
 	VolumeMounts []corev1.VolumeMount

@@ -191,7 +191,7 @@ func TestRequiredEnv(t *testing.T) {
 		check  func(t *testing.T, env []corev1.EnvVar)
 	}{
 		"plain": {
-			reason: "Defaults are appended in the operator's order after the caller's groups.",
+			reason: "Defaults are appended in the operator's order after the caller's env vars.",
 			want:   append([]string{"VMCP_NAME", "VMCP_NAMESPACE", "VMCP_SESSION_HMAC_SECRET"}, defaults...),
 		},
 		"already present": {
@@ -302,7 +302,7 @@ func TestDeploymentFields(t *testing.T) {
 			},
 		},
 		"volumes prepended": {
-			reason: "The vmcp-config volume and mount come first, the caller's rows follow in order.",
+			reason: "The vmcp-config volume and mount come first, the caller's volumes follow in order.",
 			mutate: func(p *Params) {
 				v, m := authServerKeyVolume("authserver-signing-key-0", "keys", "k", "key-0.pem", "/etc/toolhive/authserver/keys")
 				p.Volumes, p.VolumeMounts = []corev1.Volume{v}, []corev1.VolumeMount{m}

@@ -42,7 +42,8 @@ func (s *Spec) Validate() []Problem {
 		}
 	}
 	if r := s.DefaultRedis; r != nil {
-		// The operator refuses to start with these combinations (§1.5).
+		// The operator refuses to start with these combinations (its
+		// TOOLHIVE_DEFAULT_REDIS_* env vars).
 		if r.TLS != nil {
 			if (r.TLS.CASecretName == "") != (r.TLS.CASecretKey == "") {
 				p = append(p, Problem{Field: "spec.defaultRedis.tls", Message: "spec.defaultRedis.tls.caSecretName and caSecretKey must be set together"})

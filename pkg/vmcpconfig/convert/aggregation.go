@@ -12,7 +12,7 @@ import (
 const defaultPrefixFormat = "{workload}_"
 
 // aggregation copies spec.config.aggregation field by field and merges the
-// referenced MCPToolConfigs (spec §2.4.4).
+// referenced MCPToolConfigs (cmd/thv-operator/pkg/vmcpconfig/converter.go).
 func (c *converter) aggregation(in *vmcpconfig.AggregationConfig) (*vmcpconfig.AggregationConfig, bool) {
 	if in == nil {
 		return &vmcpconfig.AggregationConfig{
@@ -102,7 +102,7 @@ func (c *converter) mergeToolConfig(wt *vmcpconfig.WorkloadToolConfig, name stri
 }
 
 // compositeTools appends the referenced definitions to the inline tools and
-// rejects duplicate names across both (spec §2.4.5).
+// rejects duplicate names across both, as the converter does.
 func (c *converter) compositeTools(inline []vmcpconfig.CompositeToolConfig, refs []vmcpconfig.CompositeToolRef) ([]vmcpconfig.CompositeToolConfig, bool) {
 	out := append([]vmcpconfig.CompositeToolConfig(nil), inline...)
 	for i, r := range refs {

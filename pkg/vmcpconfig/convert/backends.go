@@ -11,9 +11,9 @@ import (
 	"github.com/vmcp-render/vmcp-render/pkg/vmcpconfig"
 )
 
-// staticBackends lists the group's workloads as static backends for inline
-// mode (spec §2.4.3). A workload the operator would skip is skipped here too,
-// with a warning that says why.
+// staticBackends lists the group's workloads as static backends for inline mode
+// (cmd/thv-operator/controllers/virtualmcpserver_vmcpconfig.go). A workload the
+// operator would skip is skipped here too, with a warning that says why.
 func (c *converter) staticBackends(excluded map[string]bool) ([]vmcpconfig.StaticBackendConfig, bool) {
 	var out []vmcpconfig.StaticBackendConfig
 	skip := func(w resolve.Workload, why string) {

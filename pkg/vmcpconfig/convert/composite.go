@@ -18,7 +18,7 @@ import (
 
 // This file is vMCP's ValidateCompositeToolConfig (pkg/vmcp/config,
 // v0.62.0), which the operator runs on every inline composite tool in
-// VirtualMCPServer.Validate() (row V6). The messages are upstream's, word for
+// VirtualMCPServer.Validate(). The messages are upstream's, word for
 // word. Upstream collects the tool-level problems (name, description, steps,
 // timeout, parameters, steps, defaultResults) but stops at the first problem
 // inside the parameters and inside the steps. Where upstream iterates a Go map

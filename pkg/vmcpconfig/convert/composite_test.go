@@ -320,7 +320,8 @@ steps:
 	}
 }
 
-// TestValidateSpecCompositeTools covers V6 as ValidateSpec reports it: the
+// TestValidateSpecCompositeTools covers the inline composite-tool checks of
+// VirtualMCPServer.Validate() as ValidateSpec reports them: the
 // duplicate check first, then the tool's own validation, one finding per tool.
 func TestValidateSpecCompositeTools(t *testing.T) {
 	valid := "{name: a, description: d, steps: [{id: s, type: tool, tool: w.t}]}"

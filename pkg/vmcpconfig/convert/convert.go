@@ -1,6 +1,8 @@
 // Package convert turns a resolved VirtualMCPServer into the vMCP config
-// (config.yaml), following the operator's converter and controller step by
-// step (spec §2.3–§2.4), and reports what the operator would report.
+// (config.yaml), following the operator's converter and controller step by step
+// (cmd/thv-operator/pkg/vmcpconfig/converter.go,
+// cmd/thv-operator/controllers/virtualmcpserver_vmcpconfig.go), and reports
+// what the operator would report.
 package convert
 
 import (
@@ -100,7 +102,8 @@ func Convert(s *resolve.Server, spec fnconfig.Spec) *Output {
 		cfg.PassthroughHeaders = append([]string(nil), v.Spec.PassthroughHeaders...)
 	}
 
-	// Controller-side steps after the converter (spec §2.4.11).
+	// Controller-side steps after the converter: static backends, optimizer
+	// URL, the config validator.
 	if outgoing.Source == "inline" {
 		backends, ok := c.staticBackends(excluded)
 		if !ok {

@@ -316,7 +316,7 @@ func (c *converter) authzRef(name string) (*vmcpconfig.AuthzConfig, bool) {
 	return cedarToAuthz(&cd), true
 }
 
-// primaryUpstream sets authz.primaryUpstreamProvider (spec §2.4.1).
+// primaryUpstream sets authz.primaryUpstreamProvider, as the converter does.
 func (c *converter) primaryUpstream(authz *vmcpconfig.AuthzConfig) bool {
 	v := c.s.VMCP
 	as := v.Spec.AuthServerConfig

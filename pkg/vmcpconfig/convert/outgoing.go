@@ -19,11 +19,12 @@ func Source(v *toolhive.VirtualMCPServer) string {
 	return "discovered"
 }
 
-// outgoingAuth follows the two upstream builders (spec §2.4.2): the
-// converter's output is used in discovered mode and its errors are fatal; the
-// controller's output replaces it in inline mode, where errors only exclude
-// the backend. The controller path also runs in discovered mode, for its
-// advisories. excluded lists backends whose strategy failed.
+// outgoingAuth follows the two upstream builders (the converter's, and the
+// controller's buildOutgoingAuthConfig): the converter's output is used in
+// discovered mode and its errors are fatal; the controller's output replaces
+// it in inline mode, where errors only exclude the backend. The controller
+// path also runs in discovered mode, for its advisories. excluded lists
+// backends whose strategy failed.
 func (c *converter) outgoingAuth() (*vmcpconfig.OutgoingAuthConfig, map[string]bool, bool) {
 	conv, ok := c.convertedOutgoing()
 	if !ok {
@@ -179,7 +180,8 @@ func (c *converter) backendStrategy(b toolhive.BackendAuthConfig, controller boo
 	return nil, fmt.Sprintf("unknown backend auth type: %s", b.Type), "backend-auth-type-unknown"
 }
 
-// externalStrategy converts an MCPExternalAuthConfig (spec §5.4).
+// externalStrategy converts an MCPExternalAuthConfig into a backend auth
+// strategy, as the operator does.
 func (c *converter) externalStrategy(name string, controller bool) (*vmcpconfig.BackendAuthStrategy, string, string) {
 	e, found := c.s.Object(toolhive.KindMCPExternalAuthConfig, name)
 	if !found {

@@ -10,8 +10,8 @@ import (
 	"github.com/vmcp-render/vmcp-render/pkg/vmcpconfig"
 )
 
-// telemetry is NormalizeMCPTelemetryConfig (spec §2.4.7); spec.config.telemetry
-// is never used.
+// telemetry is the operator's NormalizeMCPTelemetryConfig;
+// spec.config.telemetry is never used.
 func (c *converter) telemetry() *vmcpconfig.TelemetryConfig {
 	ref := c.s.VMCP.Spec.TelemetryConfigRef
 	if ref == nil {
@@ -92,7 +92,8 @@ func (c *converter) audit(cfg *vmcpconfig.Config) {
 }
 
 // sessionStorage is always rebuilt from spec.sessionStorage or the global
-// default Redis (spec §2.4.10); spec.config.sessionStorage is ignored.
+// default Redis (TOOLHIVE_DEFAULT_REDIS_*), as the converter does;
+// spec.config.sessionStorage is ignored.
 func (c *converter) sessionStorage() *vmcpconfig.SessionStorageConfig {
 	ss := c.s.VMCP.Spec.SessionStorage
 	if ss != nil && ss.Provider == "redis" {
@@ -122,8 +123,9 @@ func (c *converter) sessionStorage() *vmcpconfig.SessionStorageConfig {
 	return out
 }
 
-// optimizer fills the embedding service URL from the EmbeddingServer status
-// (spec §2.4.9, §1.6).
+// optimizer fills the embedding service URL from the EmbeddingServer status;
+// with embeddingServerRef and no optimizer it starts from the empty one
+// VirtualMCPServer.Validate() adds.
 func (c *converter) optimizer(cfg *vmcpconfig.Config) {
 	ref := c.s.VMCP.Spec.EmbeddingServerRef
 	if ref == nil {

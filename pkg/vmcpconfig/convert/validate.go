@@ -12,8 +12,8 @@ import (
 	"github.com/vmcp-render/vmcp-render/pkg/vmcpconfig"
 )
 
-// ValidateSpec runs VirtualMCPServer.Validate() (spec §5.2 rows V1–V7) and
-// the CRD's admission rules (§5.5) that a cluster would enforce before the
+// ValidateSpec runs VirtualMCPServer.Validate() and the CRD's admission
+// (CEL) rules that a cluster would enforce before the
 // operator ever saw the object. All problems are returned, not just the first.
 func ValidateSpec(v *toolhive.VirtualMCPServer) []results.Finding {
 	var fs []results.Finding
@@ -123,7 +123,7 @@ func ValidateSpec(v *toolhive.VirtualMCPServer) []results.Finding {
 		bad("spec.embeddingServerRef.name", "embedding-server-ref", "spec.embeddingServerRef.name is required", nil)
 	}
 	// authServerUpstreamFilter without authServerConfig is checked (CEL and
-	// F1) by the authserver package.
+	// the controller's filter check) by the authserver package.
 	if ia := sp.IncomingAuth; ia != nil && ia.AuthzConfig != nil && ia.AuthzConfig.Inline != nil && ia.AuthzConfig.Inline.PrimaryUpstreamProvider != "" &&
 		(sp.AuthServerConfig == nil || sp.AuthServerConfig.PrimaryUpstreamProvider == "") {
 		// Event AuthzPrimaryUpstreamProviderDeprecated: the operator reads the
@@ -168,8 +168,8 @@ func validateConfig(v *toolhive.VirtualMCPServer, c *vmcpconfig.Config) []result
 			}
 		}
 	}
-	// V6, per tool in order: the duplicate check comes first, and (as
-	// upstream) an empty name counts as a name.
+	// Inline composite tools, per tool in order: the duplicate check comes
+	// first, and (as upstream) an empty name counts as a name.
 	seen := map[string]bool{}
 	for i, t := range c.CompositeTools {
 		if seen[t.Name] {
