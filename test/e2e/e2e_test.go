@@ -2,8 +2,9 @@
 
 // Package e2e boots the real vMCP of the default operator release (v0.63.0) on what the example kustomization
 // renders, and checks that the function refuses input the real server would
-// refuse. hack/e2e.sh runs it (make e2e); it needs root, kustomize, the vMCP
-// binary and the shared test tools, and fails when any of them is missing.
+// refuse. hack/e2e.sh runs it (make e2e); it needs root, kustomize and the
+// vMCP binary, and fails when any of them is missing. The pod harness is the
+// project's own hack/podrun, built by the suite.
 package e2e
 
 import (
@@ -21,6 +22,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
@@ -51,6 +53,9 @@ func record(name string, ok bool) { outcome[name] = ok }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	if podRunDir != "" {
+		_ = os.RemoveAll(podRunDir)
+	}
 	passed, failed := 0, 0
 	for _, name := range checkOrder {
 		ok, ran := outcome[name]
@@ -87,13 +92,13 @@ func loadEnv(t *testing.T) env {
 		kustomize: os.Getenv("E2E_KUSTOMIZE"),
 		vmcp:      os.Getenv("E2E_VMCP"),
 		render:    filepath.Join(root, "bin", "vmcp-render"),
-		podRun:    filepath.Join(filepath.Dir(root), "shared", "tools", "vmcp-pod-run.sh"),
+		podRun:    buildPodRun(t, root),
 	}
 	for what, p := range map[string]string{
-		"E2E_KUSTOMIZE (the kustomize binary)":         e.kustomize,
-		"E2E_VMCP (the vMCP v0.63.0 binary)":           e.vmcp,
-		"bin/vmcp-render (run make build)":             e.render,
-		"../shared/tools/vmcp-pod-run.sh (test tools)": e.podRun,
+		"E2E_KUSTOMIZE (the kustomize binary)": e.kustomize,
+		"E2E_VMCP (the vMCP v0.63.0 binary)":   e.vmcp,
+		"bin/vmcp-render (run make build)":     e.render,
+		"hack/podrun (the pod harness)":        e.podRun,
 	} {
 		if p == "" {
 			t.Fatalf("%s is not set; run the suite through hack/e2e.sh", what)
@@ -106,6 +111,35 @@ func loadEnv(t *testing.T) env {
 }
 
 func repoRoot(t *testing.T) string { return testpaths.Root(t) }
+
+// The pod harness is built once per run, from this checkout.
+var (
+	podRunOnce sync.Once
+	podRunDir  string
+	podRunBin  string
+	podRunErr  error
+)
+
+// buildPodRun builds hack/podrun (it boots vMCP as kubelet would and
+// prints one PASS/FAIL line per check) and returns the binary.
+func buildPodRun(t *testing.T, root string) string {
+	t.Helper()
+	podRunOnce.Do(func() {
+		if podRunDir, podRunErr = os.MkdirTemp("", "e2e-podrun-"); podRunErr != nil {
+			return
+		}
+		podRunBin = filepath.Join(podRunDir, "podrun")
+		cmd := exec.Command("go", "build", "-o", podRunBin, "./hack/podrun")
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			podRunErr = fmt.Errorf("go build ./hack/podrun: %v\n%s", err, out)
+		}
+	})
+	if podRunErr != nil {
+		t.Fatalf("building the pod harness: %v", podRunErr)
+	}
+	return podRunBin
+}
 
 // TestExampleBootsRealVMCP renders the example exactly as a user would and
 // boots vMCP from the rendered Deployment with freshly generated Secrets.
@@ -125,7 +159,7 @@ func TestExampleBootsRealVMCP(t *testing.T) {
 	out, logs, code := runCmd(exec.Command(e.podRun, "--vmcp", e.vmcp, renderedFile, secretsFile))
 	lines := checkLines(out)
 	if code != 0 {
-		t.Logf("vmcp-pod-run exited %d\nstdout:\n%s\nstderr:\n%s", code, out, logs)
+		t.Logf("podrun exited %d\nstdout:\n%s\nstderr:\n%s", code, out, logs)
 	}
 	for _, name := range checkOrder[:4] {
 		t.Run(name, func(t *testing.T) {
@@ -133,7 +167,7 @@ func TestExampleBootsRealVMCP(t *testing.T) {
 			record(name, ok && strings.HasPrefix(line, "PASS"))
 			switch {
 			case !ok:
-				t.Errorf("vmcp-pod-run printed no %s line (exit %d)", name, code)
+				t.Errorf("podrun printed no %s line (exit %d)", name, code)
 			case !strings.HasPrefix(line, "PASS"):
 				t.Errorf("%s", line)
 			default:
@@ -142,7 +176,7 @@ func TestExampleBootsRealVMCP(t *testing.T) {
 		})
 	}
 	if code != 0 {
-		t.Errorf("vmcp-pod-run exited %d, want 0", code)
+		t.Errorf("podrun exited %d, want 0", code)
 	}
 }
 
@@ -224,16 +258,16 @@ func TestShortHMACSecret(t *testing.T) {
 		}
 		renderedFile := writeFile(t, work, "rendered.yaml", rendered)
 		secretsFile := writeFile(t, work, "secrets-short.yaml", []byte(secrets.manifests()))
-		out, logs, code := runCmd(exec.Command(e.podRun, "--vmcp", e.vmcp, "--ready-timeout", "20", renderedFile, secretsFile))
+		out, logs, code := runCmd(exec.Command(e.podRun, "--vmcp", e.vmcp, "--ready-timeout", "20s", renderedFile, secretsFile))
 		if code != 1 {
-			t.Errorf("vmcp-pod-run exited %d with a %d-byte HMAC secret, want 1 (vMCP never ready)\nstdout:\n%s\nstderr:\n%s", code, short, out, logs)
+			t.Errorf("podrun exited %d with a %d-byte HMAC secret, want 1 (vMCP never ready)\nstdout:\n%s\nstderr:\n%s", code, short, out, logs)
 		}
 		if bytes.Contains(out, []byte("PASS")) {
 			t.Errorf("a check passed with a short HMAC secret:\n%s", out)
 		}
-		// vmcp-pod-run shows vMCP's log when it never became ready.
+		// podrun shows vMCP's output when it never became ready.
 		if !bytes.Contains(logs, []byte("HMAC secret")) || !bytes.Contains(logs, []byte("at least 32 bytes")) {
-			t.Errorf("vMCP did not fail for the HMAC secret; vmcp-pod-run stderr:\n%s", logs)
+			t.Errorf("vMCP did not fail for the HMAC secret; podrun stderr:\n%s", logs)
 		}
 	})
 }
@@ -553,7 +587,7 @@ func virtualMCPServer(t *testing.T, stream []byte) vmcpServer {
 
 var checkLine = regexp.MustCompile(`^(PASS|FAIL) ([a-z-]+):`)
 
-// checkLines maps each vmcp-pod-run check name to its line.
+// checkLines maps each podrun check name to its line.
 func checkLines(out []byte) map[string]string {
 	m := map[string]string{}
 	for _, l := range strings.Split(string(out), "\n") {
