@@ -80,7 +80,7 @@ bench-smoke:
 	hack/bench.sh 100
 
 lint:
-	@test -z "$$(gofmt -l fn pkg test bench 2>/dev/null)" || { gofmt -l fn pkg test bench; exit 1; }
+	@test -z "$$(gofmt -l fn pkg test bench hack internal 2>/dev/null)" || { gofmt -l fn pkg test bench hack internal; exit 1; }
 	$(GO) vet ./...
 	$(GO) vet -tags e2e ./test/e2e/
 	$(GO) vet -tags container ./test/container/

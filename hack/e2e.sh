@@ -2,9 +2,9 @@
 # hack/e2e.sh KUSTOMIZE: boot the real vMCP of the default operator release (v0.63.0) on the rendered example
 # and check that the function refuses what vMCP would refuse (make e2e).
 #
-# Needs root (vmcp-pod-run.sh uses a private mount namespace), Go, bin/vmcp-render
-# (make build) and ../shared/tools beside the repository. The vMCP binary is
-# cached in $HOME/.cache/vmcp-render and built with vmcp-build.sh when missing.
+# Needs root (the pod harness, hack/podrun, uses a private mount namespace), Go
+# and bin/vmcp-render (make build). The vMCP binary is cached in
+# $HOME/.cache/vmcp-render and built with hack/vmcp-build.sh when missing.
 # The last line is always "e2e: N passed, M failed".
 set -euo pipefail
 
@@ -14,7 +14,6 @@ usage() { echo "usage: $0 KUSTOMIZE" >&2; exit 2; }
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 kustomize=$1
 case $kustomize in /*) ;; *) kustomize=$(cd "$(dirname "$kustomize")" && pwd)/$(basename "$kustomize") ;; esac
-shared=$(cd "$root/.." && pwd)/shared
 vmcp_version=v0.63.0 # the default release (pkg/release)
 vmcp=${HOME:?}/.cache/vmcp-render/vmcp-$vmcp_version
 
@@ -26,16 +25,15 @@ fail_setup() {
 
 [ -x "$kustomize" ] || fail_setup "kustomize not found at $kustomize (make kustomize)"
 [ -x "$root/bin/vmcp-render" ] || fail_setup "bin/vmcp-render not built (make build)"
-[ -d "$shared/tools" ] || fail_setup "the shared test tools are missing: $shared/tools"
-[ "$(id -u)" -eq 0 ] || fail_setup "vmcp-pod-run.sh needs root (private mount namespace)"
+[ "$(id -u)" -eq 0 ] || fail_setup "the pod harness (hack/podrun) needs root (private mount namespace)"
 
 if [ -x "$vmcp" ]; then
 	echo "e2e: vMCP $vmcp_version from cache: $vmcp"
 else
 	echo "e2e: building vMCP $vmcp_version into $vmcp (about 4 minutes cold)"
 	mkdir -p "$(dirname "$vmcp")"
-	"$shared/tools/vmcp-build.sh" --version "$vmcp_version" --out "$vmcp" ||
-		fail_setup "building vMCP with $shared/tools/vmcp-build.sh failed"
+	"$root/hack/vmcp-build.sh" --version "$vmcp_version" --out "$vmcp" ||
+		fail_setup "building vMCP with hack/vmcp-build.sh failed"
 	[ -x "$vmcp" ] || fail_setup "vmcp-build.sh did not produce $vmcp"
 fi
 
