@@ -235,8 +235,7 @@ func render(t testing.TB, items []*yaml.RNode, spec fnconfig.Spec) ([]*yaml.RNod
 
 func repoRoot(t testing.TB) string { return testpaths.Root(t) }
 
-// goldenInputs reads every golden input.yaml beside the repository
-// (../shared/golden). A missing directory fails the test.
+// goldenInputs reads every golden input.yaml (testdata/golden). A missing directory fails the test.
 func goldenInputs(t testing.TB) map[string][]byte {
 	t.Helper()
 	dirs := testpaths.GoldenCases(t)
