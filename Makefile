@@ -12,7 +12,7 @@ KUSTOMIZE   := $(GOBIN)/kustomize
 # The tag the container examples (kustomize, kpt) name.
 IMAGE       ?= ghcr.io/vmcp-render/vmcp-render:v0.1.0
 
-.PHONY: all build test unit e2e example example-check container-check lint bench bench-smoke image clean fuzz rules testdata
+.PHONY: all build test unit e2e argocd-real example example-check container-check lint bench bench-smoke image clean fuzz rules testdata
 
 all: build
 
@@ -48,8 +48,8 @@ example: build kustomize
 example-check: build kustomize
 	hack/example.sh --check "$(KUSTOMIZE)"
 
-## test: everything CI runs: unit and golden tests, examples, e2e against the real vMCP, a fuzz and a benchmark smoke run.
-test: unit example-check container-check e2e fuzz-smoke bench-smoke
+## test: everything CI runs: unit and golden tests, examples, e2e against the real vMCP, the real Argo CD, a fuzz and a benchmark smoke run.
+test: unit example-check container-check e2e argocd-real fuzz-smoke bench-smoke
 
 unit: build kustomize kpt
 	KUSTOMIZE="$(KUSTOMIZE)" KPT="$(KPT)" $(GO) test -count=1 ./...
@@ -57,6 +57,10 @@ unit: build kustomize kpt
 ## e2e: boot the real vMCP of the default operator release (v0.63.0) on the rendered example (builds and caches vMCP).
 e2e: build kustomize
 	hack/e2e.sh "$(KUSTOMIZE)"
+
+## argocd-real: examples/argocd through the real Argo CD (its cmp server and the repo server's manifest generation), as root; about 5 minutes with empty caches.
+argocd-real: build kustomize
+	VMCP_RENDER="$(CURDIR)/$(BIN)" KUSTOMIZE="$(KUSTOMIZE)" hack/argocd-real.sh
 
 fuzz-smoke:
 	hack/fuzz.sh 10s
