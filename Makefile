@@ -12,7 +12,7 @@ KUSTOMIZE   := $(GOBIN)/kustomize
 # The tag the container examples (kustomize, kpt) name.
 IMAGE       ?= ghcr.io/vmcp-render/vmcp-render:v0.1.0
 
-.PHONY: all build test unit e2e argocd-real example example-check container-check lint bench bench-smoke image clean fuzz rules testdata
+.PHONY: all build test unit e2e argocd-real example example-check container-check lint bench bench-smoke image clean fuzz testdata
 
 all: build
 
@@ -71,10 +71,6 @@ fuzz:
 ## testdata: copy the reference data (golden cases, CRDs, the spec's worked scenarios) from ../shared into testdata/.
 testdata:
 	$(GO) run ./hack/syncdata -shared ../shared -testdata testdata
-
-## rules: regenerate pkg/report/rules_gen.go (SARIF rule docs) from the README's results reference.
-rules:
-	$(GO) run ./hack/rulesgen
 
 ## bench: whole-process benchmark against a no-op kyaml function, 1/100/1000 servers.
 bench:

@@ -147,7 +147,7 @@ func process(rl *framework.ResourceList, sources []results.Ref, rep *reporting) 
 			ref = results.RefOf(fc)
 		}
 		for _, p := range probs {
-			rs = append(rs, results.Result(ref, results.Finding{Severity: results.Error, Rule: "function-config", Field: p.Field, CurrentValue: p.Value, Message: p.Message}))
+			rs = append(rs, results.Result(ref, p))
 		}
 	} else {
 		var out framework.Results

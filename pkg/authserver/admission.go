@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
+	"github.com/vmcp-render/vmcp-render/pkg/results"
 )
 
 // ValidateAdmission re-checks the CRD's x-kubernetes-validations (CEL) rules
@@ -15,7 +16,7 @@ import (
 // VirtualMCPServer CRD, copied in testdata/crds).
 // The API server would reject such an object before the operator saw it, so
 // these findings carry no condition type; messages are the CRD's.
-func ValidateAdmission(cfg *toolhive.EmbeddedAuthServerConfig, filter *toolhive.AuthServerUpstreamFilter) []Finding {
+func ValidateAdmission(cfg *toolhive.EmbeddedAuthServerConfig, filter *toolhive.AuthServerUpstreamFilter) []results.Finding {
 	a := &admission{}
 	if filter != nil {
 		if cfg == nil {
@@ -32,10 +33,10 @@ func ValidateAdmission(cfg *toolhive.EmbeddedAuthServerConfig, filter *toolhive.
 	return a.out
 }
 
-type admission struct{ out []Finding }
+type admission struct{ out []results.Finding }
 
 func (a *admission) fail(field, msg string) {
-	a.out = append(a.out, Finding{Severity: SeverityError, Field: field, Message: msg, Reason: ReasonAdmissionRuleViolated})
+	a.out = append(a.out, results.Finding{Severity: results.Error, Rule: results.AdmissionRuleViolated, Field: field, Message: msg, Reason: ReasonAdmissionRuleViolated})
 }
 
 func (a *admission) check(ok bool, field, msg string) {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/vmcp-render/vmcp-render/internal/testpaths"
 	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
+	"github.com/vmcp-render/vmcp-render/pkg/results"
 )
 
 func dataDir(t *testing.T) string { return testpaths.Data(t) }
@@ -252,7 +253,7 @@ func TestGoldenIntegrationFailures(t *testing.T) {
 			got := ValidateAuthServerIntegration(rc, c.integration())
 			require.Len(t, got, 1, tc.reason)
 			assert.Equal(t, want, got[0].Message, tc.reason)
-			assert.Equal(t, SeverityError, got[0].Severity)
+			assert.Equal(t, results.Error, got[0].Severity)
 			assert.Equal(t, CondAuthServerConfigValidated, got[0].ConditionType)
 			assert.Nil(t, findDoc(expected, "ConfigMap", c.name+"-vmcp-config"), "nothing rendered upstream either")
 		})

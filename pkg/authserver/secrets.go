@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
+	"github.com/vmcp-render/vmcp-render/pkg/results"
 )
 
 // minHMACSecretLength is the size below which the auth server refuses to start.
@@ -17,11 +18,11 @@ const minHMACSecretLength = 32
 // the referenced Secrets (when the caller has them) for material the auth
 // server would reject at start. Absent Secrets or keys yield nothing here;
 // the caller reports those. Messages never contain secret bytes.
-func CheckSecretMaterial(cfg *toolhive.EmbeddedAuthServerConfig, lookupSecret func(name, key string) ([]byte, bool)) []Finding {
+func CheckSecretMaterial(cfg *toolhive.EmbeddedAuthServerConfig, lookupSecret func(name, key string) ([]byte, bool)) []results.Finding {
 	if cfg == nil || lookupSecret == nil {
 		return nil
 	}
-	var out []Finding
+	var out []results.Finding
 	for i, ref := range cfg.HmacSecretRefs {
 		v, ok := lookupSecret(ref.Name, ref.Key)
 		if !ok {
@@ -29,7 +30,7 @@ func CheckSecretMaterial(cfg *toolhive.EmbeddedAuthServerConfig, lookupSecret fu
 		}
 		// Trailing newlines from `kubectl create secret --from-file` do not count.
 		if n := len(bytes.TrimSpace(v)); n < minHMACSecretLength {
-			out = append(out, Finding{Severity: SeverityError,
+			out = append(out, results.Finding{Severity: results.Error, Rule: results.HMACSecretTooShort,
 				Field:  fmt.Sprintf("spec.authServerConfig.hmacSecretRefs[%d]", i),
 				Reason: ReasonHMACSecretTooShort,
 				Message: fmt.Sprintf("HMAC secret %s/%s is %d bytes; the embedded auth server requires at least %d bytes and will not start",
@@ -42,7 +43,7 @@ func CheckSecretMaterial(cfg *toolhive.EmbeddedAuthServerConfig, lookupSecret fu
 			continue
 		}
 		if err := checkPrivateKeyPEM(v); err != nil {
-			out = append(out, Finding{Severity: SeverityWarning,
+			out = append(out, results.Finding{Severity: results.Warning, Rule: results.SigningKeyNotPrivateKey,
 				Field:  fmt.Sprintf("spec.authServerConfig.signingKeySecretRefs[%d]", i),
 				Reason: ReasonSigningKeyNotPrivateKey,
 				Message: fmt.Sprintf("signing key %s/%s is not a PEM-encoded RSA, EC or PKCS#8 private key (%v); "+

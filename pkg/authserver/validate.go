@@ -12,12 +12,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
-)
-
-// Severities of a Finding.
-const (
-	SeverityError   = "error"
-	SeverityWarning = "warning"
+	"github.com/vmcp-render/vmcp-render/pkg/results"
 )
 
 // Condition types and reasons the operator writes for these checks.
@@ -44,19 +39,10 @@ const (
 	fieldAuthServerPrimaryUpstreamProvide = "spec.authServerConfig.primaryUpstreamProvider"
 )
 
-// Finding is one problem or advisory. Message is the operator's text (or,
-// for the offline-only checks, ours); ConditionType is empty when the
-// operator writes no condition for it.
-type Finding struct {
-	Severity      string
-	Field         string
-	Message       string
-	Reason        string
-	ConditionType string
-}
-
-func invalid(field, msg string) Finding {
-	return Finding{Severity: SeverityError, Field: field, Message: msg,
+// invalid is an AuthServerConfigValidated failure: the operator's message
+// (or, for the offline-only checks, ours) under the rule of the check.
+func invalid(rule results.Rule, field, msg string) results.Finding {
+	return results.Finding{Severity: results.Error, Rule: rule, Field: field, Message: msg,
 		Reason: ReasonAuthServerConfigInvalid, ConditionType: CondAuthServerConfigValidated}
 }
 
@@ -74,27 +60,27 @@ var (
 // listener, inbound grants, http issuer, something to authenticate with,
 // reserved parameters. The operator stops at the first; all are returned
 // here, in order.
-func ValidateSpec(cfg *toolhive.EmbeddedAuthServerConfig) []Finding {
+func ValidateSpec(cfg *toolhive.EmbeddedAuthServerConfig) []results.Finding {
 	if cfg == nil {
 		return nil
 	}
-	var out []Finding
+	var out []results.Finding
 	if cfg.Issuer == "" {
-		out = append(out, invalid(fieldAuthServerConfig+".issuer", "spec.authServerConfig.issuer is required"))
+		out = append(out, invalid(results.AuthServerConfigInvalid, fieldAuthServerConfig+".issuer", "spec.authServerConfig.issuer is required"))
 	}
 	if err := validateTLSListener(cfg); err != nil {
-		out = append(out, invalid(fieldAuthServerConfig+".tlsListener", "spec.authServerConfig: "+err.Error()))
+		out = append(out, invalid(results.AuthServerConfigInvalid, fieldAuthServerConfig+".tlsListener", "spec.authServerConfig: "+err.Error()))
 	}
 	if err := validateInboundGrants(cfg); err != nil {
-		out = append(out, invalid(fieldAuthServerConfig, "spec.authServerConfig: "+err.Error()))
+		out = append(out, invalid(results.AuthServerConfigInvalid, fieldAuthServerConfig, "spec.authServerConfig: "+err.Error()))
 	}
 	if u, err := url.Parse(cfg.Issuer); err == nil && u.Scheme == "http" && !isLoopback(u.Host) && !cfg.InsecureAllowHTTP {
-		out = append(out, invalid(fieldAuthServerConfig+".issuer", fmt.Sprintf(
+		out = append(out, invalid(results.AuthServerConfigInvalid, fieldAuthServerConfig+".issuer", fmt.Sprintf(
 			"spec.authServerConfig.issuer %q uses http:// with a non-localhost host; set spec.authServerConfig.insecureAllowHTTP: true "+
 				"to allow this for trusted in-cluster deployments, or use https:// for production deployments", cfg.Issuer)))
 	}
 	if len(cfg.UpstreamProviders) == 0 && len(cfg.DelegateClients) == 0 && cfg.InboundGrants == nil && !hasJWTBearerIssuer(cfg) {
-		out = append(out, invalid(fieldAuthServerConfig+".upstreamProviders",
+		out = append(out, invalid(results.AuthServerConfigInvalid, fieldAuthServerConfig+".upstreamProviders",
 			"spec.authServerConfig requires at least one upstream provider unless delegateClients, inboundGrants, "+
 				"or a trustedIssuer with jwtBearerGrant is configured"))
 	}
@@ -108,7 +94,7 @@ func hasJWTBearerIssuer(cfg *toolhive.EmbeddedAuthServerConfig) bool {
 	return slices.ContainsFunc(cfg.TrustedIssuers, func(t toolhive.TrustedIssuerConfig) bool { return t.JWTBearerGrant != nil })
 }
 
-func validateExtraParams(i int, p *toolhive.UpstreamProviderConfig) []Finding {
+func validateExtraParams(i int, p *toolhive.UpstreamProviderConfig) []results.Finding {
 	// Like the operator, read the params of whichever config is set.
 	var authz, token map[string]string
 	switch {
@@ -118,22 +104,22 @@ func validateExtraParams(i int, p *toolhive.UpstreamProviderConfig) []Finding {
 		authz, token = p.OAuth2Config.AdditionalAuthorizationParams, p.OAuth2Config.AdditionalTokenParams
 	}
 	prefix := fmt.Sprintf("spec.authServerConfig.upstreamProviders[%d]", i)
-	var out []Finding
+	var out []results.Finding
 	for _, k := range slices.Sorted(maps.Keys(authz)) {
 		if slices.Contains(reservedAuthorizationParams, k) {
-			out = append(out, invalid(prefix+".additionalAuthorizationParams", fmt.Sprintf(
+			out = append(out, invalid(results.AuthServerConfigInvalid, prefix+".additionalAuthorizationParams", fmt.Sprintf(
 				"%s.additionalAuthorizationParams: reserved parameter %q is managed by the framework and cannot be overridden", prefix, k)))
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(token)) {
 		if slices.Contains(reservedTokenParams, k) {
-			out = append(out, invalid(prefix+".additionalTokenParams", fmt.Sprintf(
+			out = append(out, invalid(results.AuthServerConfigInvalid, prefix+".additionalTokenParams", fmt.Sprintf(
 				"%s.additionalTokenParams: reserved token parameter %q is managed by the framework and cannot be overridden", prefix, k)))
 		}
 	}
 	if v, ok := token["resource"]; ok {
 		if u, err := url.Parse(v); v == "" || err != nil || !u.IsAbs() {
-			out = append(out, invalid(prefix+".additionalTokenParams", fmt.Sprintf(
+			out = append(out, invalid(results.AuthServerConfigInvalid, prefix+".additionalTokenParams", fmt.Sprintf(
 				"%s.additionalTokenParams: parameter \"resource\" must be a non-empty absolute URI", prefix)))
 		}
 	}
@@ -144,16 +130,16 @@ func validateExtraParams(i int, p *toolhive.UpstreamProviderConfig) []Finding {
 // controller does: its shape, the ConfigMap, the key and the PEM content.
 // getConfigMap looks a ConfigMap up by name in namespace.
 func ValidateCABundles(cfg *toolhive.EmbeddedAuthServerConfig, namespace string,
-	getConfigMap func(name string) (*corev1.ConfigMap, bool)) []Finding {
+	getConfigMap func(name string) (*corev1.ConfigMap, bool)) []results.Finding {
 	if cfg == nil {
 		return nil
 	}
 	upstreams, issuers := caRefs(cfg)
-	var out []Finding
+	var out []results.Finding
 	for _, r := range append(upstreams, issuers...) {
 		if r.ref.ConfigMapRef != nil && r.ref.ConfigMapRef.Name != "" && refShapeError(r.ref) == nil {
 			if _, ok := getConfigMap(r.ref.ConfigMapRef.Name); !ok {
-				out = append(out, Finding{Severity: SeverityError, Field: r.field,
+				out = append(out, results.Finding{Severity: results.Error, Rule: results.CABundleConfigMapNotFound, Field: r.field,
 					Message: fmt.Sprintf("failed to get CA bundle ConfigMap %q in namespace %q: configmaps %q not found",
 						r.ref.ConfigMapRef.Name, namespace, r.ref.ConfigMapRef.Name),
 					Reason: ReasonCABundleConfigMapNotFound})
@@ -172,7 +158,7 @@ func ValidateCABundles(cfg *toolhive.EmbeddedAuthServerConfig, namespace string,
 			return v, ok
 		}
 		if _, err := resolveBundle(r, lookup); err != nil {
-			out = append(out, invalid(r.field, err.Error()))
+			out = append(out, invalid(results.CABundleInvalid, r.field, err.Error()))
 		}
 	}
 	return out
@@ -181,15 +167,15 @@ func ValidateCABundles(cfg *toolhive.EmbeddedAuthServerConfig, namespace string,
 // ValidateUpstreamFilter runs the controller's checks on
 // spec.authServerUpstreamFilter: it needs authServerConfig, then the
 // invariants of upstreamfilter's NewGroupBasedFilter.
-func ValidateUpstreamFilter(filter *toolhive.AuthServerUpstreamFilter, cfg *toolhive.EmbeddedAuthServerConfig) []Finding {
+func ValidateUpstreamFilter(filter *toolhive.AuthServerUpstreamFilter, cfg *toolhive.EmbeddedAuthServerConfig) []results.Finding {
 	if filter == nil {
 		return nil
 	}
 	if cfg == nil {
-		return []Finding{invalid(fieldUpstreamFilter, "spec.authServerUpstreamFilter requires spec.authServerConfig to be set")}
+		return []results.Finding{invalid(results.UpstreamFilterInvalid, fieldUpstreamFilter, "spec.authServerUpstreamFilter requires spec.authServerConfig to be set")}
 	}
 	if err := groupFilterError(filter, cfg.UpstreamProviders); err != nil {
-		return []Finding{invalid(fieldUpstreamFilter, "spec.authServerUpstreamFilter: "+err.Error())}
+		return []results.Finding{invalid(results.UpstreamFilterInvalid, fieldUpstreamFilter, "spec.authServerUpstreamFilter: "+err.Error())}
 	}
 	return nil
 }
@@ -265,7 +251,7 @@ type AuthzInput struct {
 // explicit provider is
 // authServerConfig.primaryUpstreamProvider, else the deprecated inline one.
 // Like the operator, nothing is checked without an inline authzConfig.
-func ValidateAuthzCoherence(cfg *toolhive.EmbeddedAuthServerConfig, in AuthzInput) []Finding {
+func ValidateAuthzCoherence(cfg *toolhive.EmbeddedAuthServerConfig, in AuthzInput) []results.Finding {
 	if !in.AuthzConfigSet {
 		return nil
 	}
@@ -273,20 +259,20 @@ func ValidateAuthzCoherence(cfg *toolhive.EmbeddedAuthServerConfig, in AuthzInpu
 	if cfg != nil && cfg.PrimaryUpstreamProvider != "" {
 		primary, field = cfg.PrimaryUpstreamProvider, fieldAuthServerPrimaryUpstreamProvide
 	}
-	withReason := func(reason, f, msg string) Finding {
-		return Finding{Severity: SeverityError, Field: f, Message: msg, Reason: reason, ConditionType: CondAuthServerConfigValidated}
+	withReason := func(rule results.Rule, reason, f, msg string) results.Finding {
+		return results.Finding{Severity: results.Error, Rule: rule, Field: f, Message: msg, Reason: reason, ConditionType: CondAuthServerConfigValidated}
 	}
 	if cfg == nil {
 		if primary == "" {
 			return nil
 		}
-		return []Finding{withReason(ReasonAuthzPrimaryRequiresAuthServer, field, fmt.Sprintf(
+		return []results.Finding{withReason(results.AuthzPrimaryProviderRequiresAuthServer, ReasonAuthzPrimaryRequiresAuthServer, field, fmt.Sprintf(
 			"primaryUpstreamProvider=%q is set but spec.authServerConfig is not configured. The field names an upstream IDP "+
 				"on the embedded auth server, which is required for it to take effect. Remove primaryUpstreamProvider, "+
 				"or configure spec.authServerConfig with an upstream of that name.", primary))}
 	}
 	if len(cfg.UpstreamProviders) == 0 {
-		return []Finding{withReason(ReasonAuthzRequiresUpstream, fieldAuthServerConfig+".upstreamProviders",
+		return []results.Finding{withReason(results.AuthzRequiresUpstream, ReasonAuthzRequiresUpstream, fieldAuthServerConfig+".upstreamProviders",
 			"spec.authServerConfig is set but has no upstream providers, and spec.incomingAuth.authzConfig references claims. "+
 				"Grant-only token issuance does not create the provenance-bound upstream-token entries Cedar needs to select "+
 				"upstream-derived claims. Configure spec.authServerConfig.upstreamProviders with at least one upstream IDP, "+
@@ -294,7 +280,7 @@ func ValidateAuthzCoherence(cfg *toolhive.EmbeddedAuthServerConfig, in AuthzInpu
 	}
 	if primary != "" {
 		if !slices.ContainsFunc(cfg.UpstreamProviders, func(p toolhive.UpstreamProviderConfig) bool { return p.Name == primary }) {
-			return []Finding{withReason(ReasonAuthzUpstreamUnknown, field, fmt.Sprintf(
+			return []results.Finding{withReason(results.AuthzUpstreamUnknown, ReasonAuthzUpstreamUnknown, field, fmt.Sprintf(
 				"primaryUpstreamProvider=%q does not match any upstream declared on spec.authServerConfig.upstreamProviders. "+
 					"Set primaryUpstreamProvider to one of the configured upstream names, or leave it empty to default to "+
 					"the first upstream.", primary))}
@@ -302,7 +288,7 @@ func ValidateAuthzCoherence(cfg *toolhive.EmbeddedAuthServerConfig, in AuthzInpu
 		return nil
 	}
 	if len(cfg.UpstreamProviders) > 1 {
-		return []Finding{{Severity: SeverityWarning, Field: fieldAuthServerConfig + ".upstreamProviders",
+		return []results.Finding{{Severity: results.Warning, Rule: results.AuthzUpstreamAutoSelected, Field: fieldAuthServerConfig + ".upstreamProviders",
 			Reason: ReasonAuthzUpstreamAutoSelected, ConditionType: CondAuthzUpstreamSelectionWarning,
 			Message: fmt.Sprintf("multiple upstreamProviders configured; Cedar policies will evaluate claims from the first "+
 				"upstream (%q). If another upstream should be authoritative, set "+
@@ -314,7 +300,7 @@ func ValidateAuthzCoherence(cfg *toolhive.EmbeddedAuthServerConfig, in AuthzInpu
 
 // IdentitySynthesis is the IdentitySynthesized advisory: OAuth2 upstreams with
 // neither userInfo nor identityFromToken.
-func IdentitySynthesis(cfg *toolhive.EmbeddedAuthServerConfig) []Finding {
+func IdentitySynthesis(cfg *toolhive.EmbeddedAuthServerConfig) []results.Finding {
 	if cfg == nil {
 		return nil
 	}
@@ -328,7 +314,7 @@ func IdentitySynthesis(cfg *toolhive.EmbeddedAuthServerConfig) []Finding {
 		return nil
 	}
 	sort.Strings(names)
-	return []Finding{{Severity: SeverityWarning, Field: fieldAuthServerConfig + ".upstreamProviders",
+	return []results.Finding{{Severity: results.Warning, Rule: results.OAuth2UpstreamWithoutUserInfo, Field: fieldAuthServerConfig + ".upstreamProviders",
 		Reason: ReasonOAuth2UpstreamWithoutUserInfo, ConditionType: CondIdentitySynthesized,
 		Message: fmt.Sprintf("OAuth2 upstream(s) %v have no userInfo configured; the embedded auth server will synthesize "+
 			"a non-PII subject from the access token (no Name/Email claims). If a userInfo endpoint exists for these "+
@@ -338,7 +324,7 @@ func IdentitySynthesis(cfg *toolhive.EmbeddedAuthServerConfig) []Finding {
 // DeprecatedInboundGrantFields is the DeprecatedInboundGrantConfiguration
 // advisory, the first thing a reconcile writes, for legacy inbound grant
 // fields; nil when only canonical fields are used.
-func DeprecatedInboundGrantFields(cfg *toolhive.EmbeddedAuthServerConfig) []Finding {
+func DeprecatedInboundGrantFields(cfg *toolhive.EmbeddedAuthServerConfig) []results.Finding {
 	if cfg == nil {
 		return nil
 	}
@@ -359,7 +345,7 @@ func DeprecatedInboundGrantFields(cfg *toolhive.EmbeddedAuthServerConfig) []Find
 	if len(pairs) == 0 {
 		return nil
 	}
-	return []Finding{{Severity: SeverityWarning, Field: p, Reason: ReasonLegacyInboundGrantFields,
+	return []results.Finding{{Severity: results.Warning, Rule: results.LegacyInboundGrantFields, Field: p, Reason: ReasonLegacyInboundGrantFields,
 		ConditionType: CondDeprecatedInboundGrant,
 		Message:       "Deprecated inbound grant fields are configured: " + strings.Join(pairs, ", ")}}
 }
@@ -367,11 +353,11 @@ func DeprecatedInboundGrantFields(cfg *toolhive.EmbeddedAuthServerConfig) []Find
 // BuildErrorFinding turns a Build error into the operator's message for an
 // InvalidEmbeddedAuthServerConfigError (or, with legacy delegateClients, its
 // "invalid delegate clients" one).
-func BuildErrorFinding(cfg *toolhive.EmbeddedAuthServerConfig, err error) Finding {
+func BuildErrorFinding(cfg *toolhive.EmbeddedAuthServerConfig, err error) results.Finding {
 	if cfg != nil && len(cfg.DelegateClients) > 0 {
-		return invalid(errorField(err), "invalid delegate clients in spec.authServerConfig: "+err.Error())
+		return invalid(results.AuthServerConfigInvalid, errorField(err), "invalid delegate clients in spec.authServerConfig: "+err.Error())
 	}
-	return invalid(errorField(err),
+	return invalid(results.AuthServerConfigInvalid, errorField(err),
 		"failed to create vmcp Config from VirtualMCPServer: failed to convert auth server config: "+err.Error())
 }
 
@@ -393,9 +379,9 @@ type IntegrationInput struct {
 // ValidateAuthServerIntegration is vMCP's ValidateAuthServerIntegration
 // (pkg/vmcp/config/validator.go): the first failing rule, as
 // "invalid auth server integration: <e>". rc is nil without authServerConfig.
-func ValidateAuthServerIntegration(rc *RunConfig, in IntegrationInput) []Finding {
+func ValidateAuthServerIntegration(rc *RunConfig, in IntegrationInput) []results.Finding {
 	if err := integrationError(rc, in); err != nil {
-		return []Finding{invalid(fieldAuthServerConfig, "invalid auth server integration: "+err.Error())}
+		return []results.Finding{invalid(results.AuthServerIntegration, fieldAuthServerConfig, "invalid auth server integration: "+err.Error())}
 	}
 	return nil
 }

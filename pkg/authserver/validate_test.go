@@ -19,11 +19,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 
 	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
+	"github.com/vmcp-render/vmcp-render/pkg/results"
 )
 
-func messages(fs []Finding) []string {
+func messages(fs []results.Finding) []string {
 	out := make([]string, len(fs))
 	for i, f := range fs {
 		out[i] = f.Message
@@ -143,7 +145,7 @@ func TestValidateSpec(t *testing.T) {
 			got := ValidateSpec(cfg)
 			assert.Equal(t, tc.want, nilIfEmpty(messages(got)), tc.reason)
 			for _, f := range got {
-				assert.Equal(t, SeverityError, f.Severity)
+				assert.Equal(t, results.Error, f.Severity)
 				assert.Equal(t, ReasonAuthServerConfigInvalid, f.Reason)
 				assert.Equal(t, CondAuthServerConfigValidated, f.ConditionType)
 			}
@@ -385,26 +387,26 @@ func TestValidateAuthzCoherence(t *testing.T) {
 		reason   string
 		cfg      *toolhive.EmbeddedAuthServerConfig
 		in       AuthzInput
-		severity string
+		severity framework.Severity
 		reasonID string
 		contains string
 	}{
 		"no authz": {reason: "without inline authz nothing is checked", cfg: nil,
 			in: AuthzInput{InlinePrimaryUpstreamProvider: "x"}},
 		"Z1 primary without auth server": {reason: "the provider names an upstream of a missing auth server", cfg: nil,
-			in: AuthzInput{AuthzConfigSet: true, InlinePrimaryUpstreamProvider: "okta"}, severity: SeverityError,
+			in: AuthzInput{AuthzConfigSet: true, InlinePrimaryUpstreamProvider: "okta"}, severity: results.Error,
 			reasonID: ReasonAuthzPrimaryRequiresAuthServer, contains: `primaryUpstreamProvider="okta" is set but spec.authServerConfig is not configured.`},
 		"authz without auth server": {reason: "plain authz needs no auth server", cfg: nil, in: AuthzInput{AuthzConfigSet: true}},
 		"Z2 no upstreams": {reason: "Cedar claims need upstream tokens",
 			cfg: &toolhive.EmbeddedAuthServerConfig{Issuer: testIssuer}, in: AuthzInput{AuthzConfigSet: true},
-			severity: SeverityError, reasonID: ReasonAuthzRequiresUpstream, contains: "spec.authServerConfig is set but has no upstream providers"},
+			severity: results.Error, reasonID: ReasonAuthzRequiresUpstream, contains: "spec.authServerConfig is set but has no upstream providers"},
 		"Z3 unknown primary": {reason: "the explicit provider must exist",
 			cfg: func() *toolhive.EmbeddedAuthServerConfig {
 				c := baseConfig()
 				c.PrimaryUpstreamProvider = "gh"
 				return c
 			}(),
-			in: AuthzInput{AuthzConfigSet: true}, severity: SeverityError, reasonID: ReasonAuthzUpstreamUnknown,
+			in: AuthzInput{AuthzConfigSet: true}, severity: results.Error, reasonID: ReasonAuthzUpstreamUnknown,
 			contains: `primaryUpstreamProvider="gh" does not match any upstream declared on spec.authServerConfig.upstreamProviders.`},
 		"known primary": {reason: "an existing name is fine even with several upstreams",
 			cfg: func() *toolhive.EmbeddedAuthServerConfig {
@@ -419,7 +421,7 @@ func TestValidateAuthzCoherence(t *testing.T) {
 				c.UpstreamProviders = append(c.UpstreamProviders, oauth2Upstream("gh"))
 				return c
 			}(),
-			in: AuthzInput{AuthzConfigSet: true}, severity: SeverityWarning, reasonID: ReasonAuthzUpstreamAutoSelected,
+			in: AuthzInput{AuthzConfigSet: true}, severity: results.Warning, reasonID: ReasonAuthzUpstreamAutoSelected,
 			contains: `Cedar policies will evaluate claims from the first upstream ("okta")`},
 		"single upstream": {reason: "one upstream is unambiguous", cfg: baseConfig(), in: AuthzInput{AuthzConfigSet: true}},
 	}
@@ -453,7 +455,7 @@ func TestIdentitySynthesis(t *testing.T) {
 	assert.Equal(t, "OAuth2 upstream(s) [alpha zeta] have no userInfo configured; the embedded auth server will synthesize a "+
 		"non-PII subject from the access token (no Name/Email claims). If a userInfo endpoint exists for these upstreams, "+
 		"configure it to resolve real identity.", got[0].Message, "names sorted, Go %v formatting")
-	assert.Equal(t, SeverityWarning, got[0].Severity)
+	assert.Equal(t, results.Warning, got[0].Severity)
 	assert.Empty(t, IdentitySynthesis(baseConfig()), "OIDC upstreams always have an ID-token subject")
 }
 
@@ -472,7 +474,7 @@ func TestDeprecatedInboundGrantFields(t *testing.T) {
 		"spec.authServerConfig.trustedIssuers[1].jwtBearerGrant -> spec.authServerConfig.inboundGrants.jwtBearer.issuerPolicies, "+
 		"spec.authServerConfig.delegateClients -> spec.authServerConfig.inboundGrants.tokenExchange.delegateClients", got[0].Message)
 	assert.Equal(t, ReasonLegacyInboundGrantFields, got[0].Reason)
-	assert.Equal(t, SeverityWarning, got[0].Severity)
+	assert.Equal(t, results.Warning, got[0].Severity)
 }
 
 func TestBuildErrorFinding(t *testing.T) {
@@ -610,7 +612,7 @@ func TestCheckSecretMaterial(t *testing.T) {
 	}
 	got := CheckSecretMaterial(&toolhive.EmbeddedAuthServerConfig{HmacSecretRefs: []toolhive.SecretKeyRef{{Name: "hmac", Key: "short"}}}, lookup)
 	require.Len(t, got, 1)
-	assert.Equal(t, SeverityError, got[0].Severity)
+	assert.Equal(t, results.Error, got[0].Severity)
 	assert.Equal(t, "spec.authServerConfig.hmacSecretRefs[0]", got[0].Field)
 	assert.Contains(t, got[0].Message, "is 22 bytes")
 	assert.NotContains(t, got[0].Message, shortHMAC)

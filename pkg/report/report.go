@@ -94,9 +94,9 @@ func SARIF(rs []Located, version string) ([]byte, error) {
 	slices.Sort(ruleIDs)
 	for _, id := range ruleIDs {
 		d := run.AddRule(id)
-		if doc, ok := RuleDoc(id); ok {
-			d.WithDescription(firstSentence(doc.Doc)).WithMarkdownHelp(doc.Doc).
-				WithFullDescription(sarif.NewMultiformatMessageString().WithText(doc.Doc))
+		if rule, ok := results.Lookup(id); ok {
+			d.WithDescription(firstSentence(rule.Doc())).WithMarkdownHelp(rule.Doc()).
+				WithFullDescription(sarif.NewMultiformatMessageString().WithText(rule.Doc()))
 		} else {
 			d.WithDescription(id)
 		}

@@ -11,7 +11,7 @@ import (
 	"github.com/vmcp-render/vmcp-render/pkg/results"
 )
 
-func located(sev framework.Severity, rule, file string, line, col int, msg string) Located {
+func located(sev framework.Severity, rule results.Rule, file string, line, col int, msg string) Located {
 	r := results.Result(results.Ref{Kind: "VirtualMCPServer", Name: "x", Namespace: "ns", File: file},
 		results.Finding{Severity: sev, Rule: rule, Field: "spec.a", Message: msg})
 	return Located{Result: r, Line: line, Column: col}
@@ -23,12 +23,12 @@ func TestGitHub(t *testing.T) {
 		in     Located
 		want   string
 	}{
-		{"an error with a position", located(framework.Error, "schema", "a.yaml", 3, 5, "bad"),
+		{"an error with a position", located(framework.Error, results.Schema, "a.yaml", 3, 5, "bad"),
 			"::error file=a.yaml,line=3,col=5,title=schema::VirtualMCPServer ns/x: spec.a: bad [schema]"},
-		{"a warning without a position keeps the file", located(framework.Warning, "secret-absent", "a.yaml", 0, 0, "absent"),
+		{"a warning without a position keeps the file", located(framework.Warning, results.SecretAbsent, "a.yaml", 0, 0, "absent"),
 			"::warning file=a.yaml,title=secret-absent::VirtualMCPServer ns/x: spec.a: absent [secret-absent]"},
-		{"an info is a notice; properties and data are escaped", located(framework.Info, "r", "dir,x:y.yaml", 1, 1, "50% done\nnext"),
-			"::notice file=dir%2Cx%3Ay.yaml,line=1,col=1,title=r::VirtualMCPServer ns/x: spec.a: 50%25 done next [r]"},
+		{"an info is a notice; properties and data are escaped", located(framework.Info, results.WorkloadStatusDerived, "dir,x:y.yaml", 1, 1, "50% done\nnext"),
+			"::notice file=dir%2Cx%3Ay.yaml,line=1,col=1,title=workload-status-derived::VirtualMCPServer ns/x: spec.a: 50%25 done next [workload-status-derived]"},
 	}
 	for _, tc := range cases {
 		assert.Equal(t, tc.want, GitHub(tc.in), tc.reason)
@@ -39,8 +39,8 @@ func TestGitHub(t *testing.T) {
 // schema (go-sarif validates against it), read back the same.
 func TestSARIFValidates(t *testing.T) {
 	b, err := SARIF([]Located{
-		located(framework.Error, "schema", "a.yaml", 3, 5, "bad"),
-		located(framework.Info, "no-virtualmcpserver", "", 0, 0, "nothing"),
+		located(framework.Error, results.Schema, "a.yaml", 3, 5, "bad"),
+		located(framework.Info, results.NoVirtualMCPServer, "", 0, 0, "nothing"),
 	}, "v1.2.3")
 	require.NoError(t, err)
 	rep, err := sarif.FromBytes(b)

@@ -44,8 +44,8 @@ func RefOf(n *yaml.RNode) Ref {
 // Finding is one problem: what rule it breaks, where, and what to do.
 type Finding struct {
 	Severity framework.Severity
-	// Rule is a stable kebab-case tag (e.g. "audience-mismatch").
-	Rule string
+	// Rule is the declared check the finding breaks (rules.go).
+	Rule Rule
 	// Field is the dotted path inside the object (e.g. spec.incomingAuth.type).
 	Field         string
 	CurrentValue  any
@@ -78,8 +78,8 @@ func Result(ref Ref, f Finding) *framework.Result {
 	if ref.File != "" {
 		r.File = &framework.File{Path: ref.File, Index: ref.Index}
 	}
-	if f.Rule != "" {
-		r.Tags["rule"] = f.Rule
+	if name := f.Rule.Name(); name != "" {
+		r.Tags["rule"] = name
 	}
 	if ref.Item != nil {
 		r.Tags["item"] = strconv.Itoa(*ref.Item)
@@ -182,26 +182,4 @@ func Message(r *framework.Result) string {
 		fmt.Fprintf(&b, " [%s]", rule)
 	}
 	return b.String()
-}
-
-// RuleFromReason turns an operator condition reason into the rule tag the
-// function reports it with (CABundleConfigMapNotFound →
-// ca-bundle-config-map-not-found), so tags stay stable as reasons do.
-func RuleFromReason(s string) string {
-	upper := func(i int) bool { return i >= 0 && i < len(s) && s[i] >= 'A' && s[i] <= 'Z' }
-	var b []byte
-	for i, c := range []byte(s) {
-		if upper(i) {
-			// A word starts after a lower-case letter or digit, and at the
-			// last capital of an acronym of 3+ letters (CABundle → ca-bundle,
-			// HMACSecret → hmac-secret; OAuth2 stays oauth2).
-			acronymEnd := upper(i-1) && upper(i-2) && i+1 < len(s) && !upper(i+1)
-			if i > 0 && (!upper(i-1) || acronymEnd) {
-				b = append(b, '-')
-			}
-			c += 'a' - 'A'
-		}
-		b = append(b, c)
-	}
-	return string(b)
 }

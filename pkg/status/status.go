@@ -92,6 +92,6 @@ func EmbeddingServerURL(name, namespace string, servicePort int32) (string, erro
 // Derived is the info result that says a workload a server uses had no
 // status in the input and is taken as running at url.
 func Derived(field, kind, name, url string) results.Finding {
-	return results.Finding{Severity: results.Info, Rule: "workload-status-derived", Field: field, CurrentValue: url,
+	return results.Finding{Severity: results.Info, Rule: results.WorkloadStatusDerived, Field: field, CurrentValue: url,
 		Message: fmt.Sprintf("%s %s has no status in the input: it is taken as running at %s, the status.url its controller writes once it runs (workloadStatus: derive; put its status in the input, or set workloadStatus: input, to use what a cluster reports)", kind, name, url)}
 }

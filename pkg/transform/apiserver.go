@@ -31,7 +31,7 @@ func (p *pipeline) checkNames(n *yaml.RNode, ref results.Ref) bool {
 		rule := kubecheck.NameRuleFor(n.GetApiVersion(), kind)
 		if msgs := rule.Check(name, false); len(msgs) > 0 {
 			bad = true
-			p.report(ref, results.Finding{Severity: results.Error, Rule: "name-invalid", Field: "metadata.name", CurrentValue: name,
+			p.report(ref, results.Finding{Severity: results.Error, Rule: results.NameInvalid, Field: "metadata.name", CurrentValue: name,
 				Message: fmt.Sprintf("metadata.name %q is not a valid %s name: %s; the API server refuses it. Use %s",
 					input.Printable(name), kind, kubecheck.Messages(msgs), rule.Describe)})
 		}
@@ -39,7 +39,7 @@ func (p *pipeline) checkNames(n *yaml.RNode, ref results.Ref) bool {
 	if ns := n.GetNamespace(); ns != "" {
 		if msgs := kubecheck.Namespace(ns); len(msgs) > 0 {
 			bad = true
-			p.report(ref, results.Finding{Severity: results.Error, Rule: "name-invalid", Field: "metadata.namespace", CurrentValue: ns,
+			p.report(ref, results.Finding{Severity: results.Error, Rule: results.NameInvalid, Field: "metadata.namespace", CurrentValue: ns,
 				Message: fmt.Sprintf("metadata.namespace %q is not a valid namespace: %s; the API server refuses it. Use %s",
 					input.Printable(ns), kubecheck.Messages(msgs), kubecheck.NamespaceRule.Describe)})
 		}
@@ -69,13 +69,13 @@ func checkDerivedNames(name string) []results.Finding {
 	for _, d := range derived {
 		rule := kubecheck.NameRuleFor(d.apiVersion, d.kind)
 		if msgs := rule.Check(d.name, false); len(msgs) > 0 {
-			out = append(out, results.Finding{Rule: "derived-name-invalid", Field: "metadata.name", CurrentValue: name,
+			out = append(out, results.Finding{Rule: results.DerivedNameInvalid, Field: "metadata.name", CurrentValue: name,
 				Message: fmt.Sprintf("the %s name %q, derived from metadata.name, is not %s: %s; the API server would refuse it. Shorten or rename the VirtualMCPServer: %s",
 					d.what, input.Printable(d.name), rule.Describe, kubecheck.Messages(msgs), fix)})
 		}
 	}
 	if errs := metavalidation.ValidateLabels(map[string]string{"app.kubernetes.io/instance": name}, field.NewPath("metadata", "labels")); len(errs) > 0 {
-		out = append(out, results.Finding{Rule: "derived-name-invalid", Field: "metadata.name", CurrentValue: name,
+		out = append(out, results.Finding{Rule: results.DerivedNameInvalid, Field: "metadata.name", CurrentValue: name,
 			Message: fmt.Sprintf("the labels app.kubernetes.io/instance and toolhive-name of the Deployment, its pods and the Service carry metadata.name, which is not a valid label value: %s; %s",
 				errs[0].Detail, fix)})
 	}
@@ -99,10 +99,10 @@ func checkPodTemplate(pod *podspec.Pod, pts *corev1.PodTemplateSpec, raw []byte)
 			continue // duplicateNames says it at the user's field
 		}
 		fld, derived := userField(pod, e.Field, &pts.Spec, &user.Spec)
-		f := results.Finding{Rule: "pod-template-spec-invalid", Field: fld,
+		f := results.Finding{Rule: results.PodTemplateSpecInvalid, Field: fld,
 			Message: fmt.Sprintf("in the rendered pod template, %s; the API server or the kubelet would refuse it", e.ErrorBody())}
 		if derived {
-			f.Rule = "derived-name-invalid"
+			f.Rule = results.DerivedNameInvalid
 			f.Message = fmt.Sprintf("the operator derives %s from this field: %s; the API server would refuse the Deployment. Rename the referenced object", e.Field, e.ErrorBody())
 		}
 		out = append(out, f)
@@ -119,7 +119,7 @@ func duplicateNames(ps *corev1.PodSpec) []results.Finding {
 		first := map[string]int{}
 		for i, n := range names {
 			if j, ok := first[n]; ok {
-				out = append(out, results.Finding{Rule: "pod-template-spec-invalid", Field: fmt.Sprintf("spec.podTemplateSpec.spec.%s[%d].name", list, i), CurrentValue: n,
+				out = append(out, results.Finding{Rule: results.PodTemplateSpecInvalid, Field: fmt.Sprintf("spec.podTemplateSpec.spec.%s[%d].name", list, i), CurrentValue: n,
 					Message: fmt.Sprintf("the name %q is also at %s[%d]: the operator's strategic merge keys %s by name and keeps only one of them; rename one", input.Printable(n), list, j, list)})
 				continue
 			}
@@ -140,7 +140,7 @@ func duplicateNames(ps *corev1.PodSpec) []results.Finding {
 	// holds the operator's vmcp container too.
 	for i, c := range ps.InitContainers {
 		if c.Name == workload.ContainerName || slices.Contains(containers, c.Name) {
-			out = append(out, results.Finding{Rule: "pod-template-spec-invalid", Field: fmt.Sprintf("spec.podTemplateSpec.spec.initContainers[%d].name", i), CurrentValue: c.Name,
+			out = append(out, results.Finding{Rule: results.PodTemplateSpecInvalid, Field: fmt.Sprintf("spec.podTemplateSpec.spec.initContainers[%d].name", i), CurrentValue: c.Name,
 				Message: fmt.Sprintf("the init container name %q is also a container's: containers and init containers share their names, and the API server refuses the Deployment; rename it", input.Printable(c.Name))})
 		}
 	}

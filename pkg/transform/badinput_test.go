@@ -1722,6 +1722,13 @@ func checkProperties(t *testing.T, items, out []*yaml.RNode, rs framework.Result
 		require.NotEmpty(t, r.Severity, "result without severity: %s", r.Message)
 		require.NotEmpty(t, r.Message, "result without message")
 		require.NotContains(t, r.Message, "\n", "messages are one line")
+		// Every result names a declared rule, and a condition it carries is
+		// one its declaration names (pkg/results/rules.go).
+		rule, ok := results.Lookup(r.Tags["rule"])
+		require.True(t, ok, "result without a declared rule: %s", results.Line(r))
+		if c := r.Tags["conditionType"]; c != "" {
+			assert.Contains(t, rule.Conditions(), c, "rule %s does not declare condition %s", rule.Name(), c)
+		}
 		if r.ResourceRef == nil {
 			continue
 		}

@@ -26,17 +26,17 @@ func (p *pipeline) checkTelemetry(rs *resolve.Server) []results.Finding {
 	const field = "spec.telemetryConfigRef.name"
 	e, ok := rs.Object(toolhive.KindMCPTelemetryConfig, ref.Name)
 	if !ok {
-		return []results.Finding{{Field: field, CurrentValue: ref.Name, Rule: "telemetry-config-not-found",
+		return []results.Finding{{Field: field, CurrentValue: ref.Name, Rule: results.TelemetryConfigNotFound,
 			ConditionType: "TelemetryConfigRefValidated", Reason: "TelemetryConfigRefNotFound",
 			Message: fmt.Sprintf("MCPTelemetryConfig %s not found; add it to the input or fix spec.telemetryConfigRef.name", ref.Name) + rs.WrongKindHint(toolhive.KindMCPTelemetryConfig, ref.Name)}}
 	}
 	if e.Invalid {
-		return []results.Finding{{Field: field, CurrentValue: ref.Name, Rule: "telemetry-config-invalid",
+		return []results.Finding{{Field: field, CurrentValue: ref.Name, Rule: results.TelemetryConfigInvalid,
 			ConditionType: "TelemetryConfigRefValidated", Reason: "TelemetryConfigRefInvalid",
 			Message: fmt.Sprintf("MCPTelemetryConfig %s is invalid: see its own error results", ref.Name)}}
 	}
 	if msg := validateTelemetry(e.Obj.(*toolhive.MCPTelemetryConfig)); msg != "" {
-		return []results.Finding{{Field: field, CurrentValue: ref.Name, Rule: "telemetry-config-invalid",
+		return []results.Finding{{Field: field, CurrentValue: ref.Name, Rule: results.TelemetryConfigInvalid,
 			ConditionType: "TelemetryConfigRefValidated", Reason: "TelemetryConfigRefInvalid",
 			Message: fmt.Sprintf("MCPTelemetryConfig %s is invalid: %s", ref.Name, msg)}}
 	}
@@ -89,20 +89,20 @@ func offlineConfigChecks(cfg *vmcpconfig.Config, vmcp string) []results.Finding 
 	if o := cfg.OutgoingAuth; o != nil && o.Source == "inline" {
 		if o.Default != nil && o.Default.Type == "discovered" {
 			out = append(out, results.Finding{Severity: results.Warning, Field: "spec.outgoingAuth.default.type", CurrentValue: "discovered",
-				Rule:    "inline-discovered-strategy",
+				Rule:    results.InlineDiscoveredStrategy,
 				Message: "in inline mode the operator writes strategy type discovered, which vMCP " + vmcp + " rejects at start (the pod crash-loops); use an externalAuthConfigRef to an MCPExternalAuthConfig of type unauthenticated instead"})
 		}
 		for _, k := range slices.Sorted(maps.Keys(o.Backends)) {
 			if b := o.Backends[k]; b != nil && b.Type == "discovered" {
 				out = append(out, results.Finding{Severity: results.Warning, Field: "spec.outgoingAuth.backends." + k + ".type", CurrentValue: "discovered",
-					Rule:    "inline-discovered-strategy",
+					Rule:    results.InlineDiscoveredStrategy,
 					Message: fmt.Sprintf("in inline mode backend %s gets strategy type discovered, which vMCP %s rejects at start (the pod crash-loops); reference an MCPExternalAuthConfig of type unauthenticated instead", k, vmcp)})
 			}
 		}
 	}
 	for _, b := range cfg.Backends {
 		if b.CABundlePath != "" && b.Type != "entry" {
-			out = append(out, results.Finding{Severity: results.Warning, Field: "spec.groupRef.name", Rule: "static-entry-without-type",
+			out = append(out, results.Finding{Severity: results.Warning, Field: "spec.groupRef.name", Rule: results.StaticEntryWithoutType,
 				Message: fmt.Sprintf("static backend %s has caBundlePath but no type: entry (the operator never sets it), which vMCP %s rejects at start; drop the MCPServerEntry's caBundleRef or use discovered mode", b.Name, vmcp)})
 		}
 	}
@@ -115,6 +115,22 @@ type podRef struct {
 	// via says what in the pod uses it (env var or volume).
 	via   string
 	field string
+}
+
+// keyMissingRule and absentRule are the rules for a missing key of the
+// referenced Secret or ConfigMap, and for the object missing from the input.
+func (r podRef) keyMissingRule() results.Rule {
+	if r.kind == "ConfigMap" {
+		return results.ConfigMapKeyMissing
+	}
+	return results.SecretKeyMissing
+}
+
+func (r podRef) absentRule() results.Rule {
+	if r.kind == "ConfigMap" {
+		return results.ConfigMapAbsent
+	}
+	return results.SecretAbsent
 }
 
 // checkPodReferences checks every Secret and ConfigMap key the pod uses
@@ -219,7 +235,7 @@ func (p *pipeline) checkRefs(rs *resolve.Server, refs []podRef) []results.Findin
 			continue
 		}
 		if _, has := d.Get(r.key); !has {
-			f := results.Finding{Severity: results.Error, Field: r.field, Rule: strings.ToLower(r.kind) + "-key-missing",
+			f := results.Finding{Severity: results.Error, Field: r.field, Rule: r.keyMissingRule(),
 				Message: fmt.Sprintf("%s %s has no key %q, which the pod needs for %s; the kubelet would not start the pod. Add the key or fix the reference", r.kind, r.name, r.key, r.via)}
 			if op != "" {
 				// The operator checks these two itself (AuthConfigured).
@@ -277,7 +293,7 @@ func (p *pipeline) operatorSecretAbsent(rs *resolve.Server, r podRef, use string
 	if p.spec.AbsentSecrets == fnconfig.AbsentIgnore {
 		sev = results.Warning
 	}
-	return results.Finding{Severity: sev, Field: r.field, Rule: "operator-secret-absent",
+	return results.Finding{Severity: sev, Field: r.field, Rule: results.OperatorSecretAbsent,
 		ConditionType: "AuthConfigured", Reason: "AuthInvalid",
 		Message: fmt.Sprintf("Authentication configuration is invalid: failed to get %s secret %s/%s: secrets %q not found; the operator reads this Secret (key %q, for %s) before it renders anything: add it to the input (absentSecrets: ignore makes this a warning when it is managed outside the input)",
 			use, rs.Namespace, r.name, r.name, r.key, r.via)}
@@ -291,7 +307,7 @@ func (p *pipeline) absent(r podRef) (results.Finding, bool) {
 	case fnconfig.AbsentError:
 		sev = results.Error
 	}
-	return results.Finding{Severity: sev, Field: r.field, Rule: strings.ToLower(r.kind) + "-absent",
+	return results.Finding{Severity: sev, Field: r.field, Rule: r.absentRule(),
 		Message: fmt.Sprintf("%s %s (key %q, for %s) is not in the input; make sure it exists in the namespace before the pod starts (set absentSecrets: ignore if Secrets are managed outside this input)", r.kind, r.name, r.key, r.via)}, true
 }
 
@@ -310,7 +326,7 @@ func sharedWorkloadNames(rs *resolve.Server) []results.Finding {
 	var out []results.Finding
 	for _, n := range names {
 		if ks := kinds[n]; len(ks) > 1 {
-			out = append(out, results.Finding{Severity: results.Warning, Field: "spec.groupRef.name", CurrentValue: rs.Group(), Rule: "workload-name-shared",
+			out = append(out, results.Finding{Severity: results.Warning, Field: "spec.groupRef.name", CurrentValue: rs.Group(), Rule: results.WorkloadNameShared,
 				Message: fmt.Sprintf("%s named %s in group %s share a name; vMCP identifies backends by name, so one shadows the other: rename one", strings.Join(ks, " and "), n, rs.Group())})
 		}
 	}

@@ -24,7 +24,7 @@ func (p *pipeline) conflicts(s *server, generated []*yaml.RNode, file string) []
 	for _, g := range generated {
 		id := identity(g)
 		if where, ok := p.nested[id]; ok {
-			out = append(out, results.Finding{Severity: results.Error, Rule: "object-conflict", Field: "metadata.name", CurrentValue: s.vmcp.Name,
+			out = append(out, results.Finding{Severity: results.Error, Rule: results.ObjectConflict, Field: "metadata.name", CurrentValue: s.vmcp.Name,
 				Message: fmt.Sprintf("the %s %s/%s this VirtualMCPServer renders is already in the input, inside a List (%s), where it cannot be replaced; remove it from the List or rename the VirtualMCPServer",
 					g.GetKind(), g.GetNamespace(), g.GetName(), where)})
 			continue
@@ -38,7 +38,7 @@ func (p *pipeline) conflicts(s *server, generated []*yaml.RNode, file string) []
 		if len(idx) > 1 {
 			// Which one an earlier output is, is ambiguous: fail closed.
 			ref := results.RefOf(item)
-			out = append(out, results.Finding{Severity: results.Error, Rule: "object-conflict", Field: "metadata.name", CurrentValue: s.vmcp.Name,
+			out = append(out, results.Finding{Severity: results.Error, Rule: results.ObjectConflict, Field: "metadata.name", CurrentValue: s.vmcp.Name,
 				Message: fmt.Sprintf("the %s %s/%s this VirtualMCPServer renders is in the input %d times (first %s); keep at most one, an earlier output of this function",
 					g.GetKind(), g.GetNamespace(), g.GetName(), len(idx), whereItem(ref, i))})
 			continue
@@ -47,7 +47,7 @@ func (p *pipeline) conflicts(s *server, generated []*yaml.RNode, file string) []
 			continue
 		}
 		ref := results.RefOf(item)
-		out = append(out, results.Finding{Severity: results.Error, Rule: "object-conflict", Field: "metadata.name", CurrentValue: s.vmcp.Name,
+		out = append(out, results.Finding{Severity: results.Error, Rule: results.ObjectConflict, Field: "metadata.name", CurrentValue: s.vmcp.Name,
 			Message: fmt.Sprintf("the %s %s/%s this VirtualMCPServer renders would replace the input's own %s %s/%s (%s), which is not an earlier output of this function for it; rename the VirtualMCPServer or that object",
 				g.GetKind(), g.GetNamespace(), g.GetName(), input.Printable(ref.Kind), input.Printable(namespaceOrDefault(ref.Namespace)), input.Printable(ref.Name), whereItem(ref, i))})
 	}

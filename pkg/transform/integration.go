@@ -16,8 +16,7 @@ import (
 // (pkg/vmcp/config/validator.go) into a result on the field the user has to
 // change, with a stable rule and the fix. The operator's message is kept as the
 // prefix.
-func integrationFindings(fs []authserver.Finding, rs *resolve.Server, cfg *vmcpconfig.Config, rc *authserver.RunConfig, ii authserver.IntegrationInput) []results.Finding {
-	out := fromAuthServer(fs, "auth-server-integration")
+func integrationFindings(out []results.Finding, rs *resolve.Server, cfg *vmcpconfig.Config, rc *authserver.RunConfig, ii authserver.IntegrationInput) []results.Finding {
 	for i := range out {
 		f := &out[i]
 		msg := f.Message
@@ -27,25 +26,25 @@ func integrationFindings(fs []authserver.Finding, rs *resolve.Server, cfg *vmcpc
 		}
 		switch {
 		case strings.Contains(msg, "auth server issuer mismatch"):
-			f.Rule, f.Field, f.CurrentValue = "issuer-mismatch", "spec.authServerConfig.issuer", rc.Issuer
+			f.Rule, f.Field, f.CurrentValue = results.IssuerMismatch, "spec.authServerConfig.issuer", rc.Issuer
 			f.Message += fmt.Sprintf("; vMCP validates the tokens its embedded auth server issues, so the issuer of MCPOIDCConfig %s must be %q: change one of the two so they match",
 				oidcRefName(rs), rc.Issuer)
 		case strings.Contains(msg, "incomingAuth.oidc.audience"):
-			f.Rule, f.Field, f.CurrentValue = "audience-mismatch", "spec.incomingAuth.oidcConfigRef.audience", ii.OIDCAudience
+			f.Rule, f.Field, f.CurrentValue = results.AudienceMismatch, "spec.incomingAuth.oidcConfigRef.audience", ii.OIDCAudience
 			if oidc != nil {
 				f.ProposedValue = oidc.Resource
 				f.Message += fmt.Sprintf("; the auth server issues tokens for the resource URL %s (spec.incomingAuth.oidcConfigRef.resourceUrl, which defaults to the in-cluster URL): set audience to %q, or set resourceUrl to the audience",
 					oidc.Resource, oidc.Resource)
 			}
 		case strings.Contains(msg, "requires at least one allowed audience"), strings.Contains(msg, "requires OIDC incoming auth"):
-			f.Rule, f.Field, f.CurrentValue, f.ProposedValue = "auth-server-requires-oidc", "spec.incomingAuth.type", ii.IncomingAuthType, "oidc"
+			f.Rule, f.Field, f.CurrentValue, f.ProposedValue = results.AuthServerRequiresOIDC, "spec.incomingAuth.type", ii.IncomingAuthType, "oidc"
 			f.Message += fmt.Sprintf("; with spec.authServerConfig, set spec.incomingAuth to type oidc with an oidcConfigRef to an MCPOIDCConfig whose issuer is %q, or remove spec.authServerConfig", rc.Issuer)
 		case strings.Contains(msg, "upstream_inject requires an embedded auth server"):
-			f.Rule, f.Field = "upstream-inject-requires-auth-server", upstreamInjectField(rs, firstKey(ii.UpstreamInject))
+			f.Rule, f.Field = results.UpstreamInjectRequiresAuthServer, upstreamInjectField(rs, firstKey(ii.UpstreamInject))
 			f.Message += "; configure spec.authServerConfig with the upstream the MCPExternalAuthConfig names, or use another outgoing auth type"
 		case strings.Contains(msg, "upstream_inject providerName"):
 			backend, provider := injectOffender(rc, ii)
-			f.Rule, f.Field, f.CurrentValue = "upstream-inject-provider-unknown", upstreamInjectField(rs, backend), provider
+			f.Rule, f.Field, f.CurrentValue = results.UpstreamInjectProviderUnknown, upstreamInjectField(rs, backend), provider
 			f.Message += fmt.Sprintf("; set upstreamInject.providerName of the MCPExternalAuthConfig to one of the auth server's upstreams %v", upstreamNames(rc))
 		}
 	}

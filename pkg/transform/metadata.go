@@ -31,7 +31,7 @@ func (p *pipeline) checkMetadata(n *yaml.RNode, ref results.Ref) bool {
 		} else {
 			msg = fmt.Sprintf("annotation key %q is invalid: %s", input.Printable(fmt.Sprint(e.BadValue)), e.Detail)
 		}
-		p.report(ref, results.Finding{Severity: results.Error, Rule: "annotations-invalid", Field: e.Field, Message: msg + "; the API server refuses the object"})
+		p.report(ref, results.Finding{Severity: results.Error, Rule: results.AnnotationsInvalid, Field: e.Field, Message: msg + "; the API server refuses the object"})
 	}
 	return len(errs) > 0
 }
@@ -78,7 +78,7 @@ func (p *pipeline) nearMiss(n *yaml.RNode, ref results.Ref) {
 	default:
 		return
 	}
-	f.Severity, f.Rule = results.Warning, "unknown-kind"
+	f.Severity, f.Rule = results.Warning, results.UnknownKind
 	p.report(ref, f)
 }
 

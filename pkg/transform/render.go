@@ -85,7 +85,7 @@ func RenderSources(items []*yaml.RNode, sources []results.Ref, spec fnconfig.Spe
 		}
 	}
 	if len(p.servers) == 0 && !mentions(p.rs, toolhive.KindVirtualMCPServer) {
-		p.report(results.Ref{}, results.Finding{Severity: results.Info, Rule: "no-virtualmcpserver",
+		p.report(results.Ref{}, results.Finding{Severity: results.Info, Rule: results.NoVirtualMCPServer,
 			Message: "the input holds no VirtualMCPServer (toolhive.stacklok.dev/v1beta1 or v1alpha1); nothing to render"})
 	}
 	var generated []*yaml.RNode
@@ -227,46 +227,45 @@ func (p *pipeline) decodeObject(n *yaml.RNode, ref results.Ref) {
 	if err != nil {
 		// kyaml appends the whole resource to the error; the result already names it.
 		msg, _, _ := strings.Cut(err.Error(), " for the following resource")
-		p.report(ref, results.Finding{Severity: results.Error, Rule: "malformed", Message: fmt.Sprintf("%s %s cannot be read: %s; fix its YAML", kind, n.GetName(), msg)})
+		p.report(ref, results.Finding{Severity: results.Error, Rule: results.Malformed, Message: fmt.Sprintf("%s %s cannot be read: %s; fix its YAML", kind, n.GetName(), msg)})
 		return
 	}
 	obj, ferrs, err := toolhive.Decode(kind, m)
 	if err != nil {
 		return
 	}
-	ferrs = append(ferrs, missingRequired(kind, m)...)
 	invalid := metaInvalid
 	for _, fe := range ferrs {
-		sev, rule := results.Error, "schema"
-		msg := fe.Message
-		unknown := strings.HasPrefix(msg, "unknown field")
+		f := results.Finding{Severity: results.Error, Rule: results.Schema, Field: fe.Path, Message: fe.Message}
 		switch {
-		case fe.Dropped && unknown:
-			sev, rule = results.Warning, "field-ignored"
-			msg = "unknown field, ignored by the operator: remove it or fix its spelling"
+		case fe.Dropped && fe.Unknown:
+			f.Severity, f.Rule = results.Warning, results.FieldIgnored
+			f.Message = "unknown field, ignored by the operator: remove it or fix its spelling"
 		case fe.Dropped:
-			sev, rule = results.Warning, "field-ignored"
-			msg += "; the operator ignores this value"
-		case unknown:
+			f.Severity, f.Rule = results.Warning, results.FieldIgnored
+			f.Message += "; the operator ignores this value"
+		case fe.Unknown:
 			invalid = true
-			msg = fmt.Sprintf("unknown field: the %s CRD (ToolHive %s) has no such field; remove it or fix its spelling", kind, p.spec.Release().Version)
-		case strings.HasPrefix(msg, defaultedPrefix):
-			sev, rule = results.Warning, "required-field-defaulted"
-		case strings.HasPrefix(msg, requiredPrefix):
-			invalid = true
+			f.Message = fmt.Sprintf("unknown field: the %s CRD (ToolHive %s) has no such field; remove it or fix its spelling", kind, p.spec.Release().Version)
 		default:
 			invalid = true
-			msg += "; fix the value to match the CRD schema"
+			f.Message += "; fix the value to match the CRD schema"
 		}
-		p.report(ref, results.Finding{Severity: sev, Rule: rule, Field: fe.Path, Message: msg})
+		p.report(ref, f)
+	}
+	for _, f := range missingRequired(kind, m) {
+		if f.Severity == results.Error {
+			invalid = true
+		}
+		p.report(ref, f)
 	}
 	if toolhive.IsDeprecatedVersion(apiVersion) {
-		p.report(ref, results.Finding{Severity: results.Warning, Rule: "deprecated-api-version", Field: "apiVersion", CurrentValue: apiVersion,
+		p.report(ref, results.Finding{Severity: results.Warning, Rule: results.DeprecatedAPIVersion, Field: "apiVersion", CurrentValue: apiVersion,
 			ProposedValue: toolhive.Group + "/" + toolhive.VersionV1Beta1,
 			Message:       toolhive.Group + "/v1alpha1 is deprecated; use v1beta1 (the two are identical, change only apiVersion)"})
 	}
 	if obj.GetName() == "" {
-		p.report(ref, results.Finding{Severity: results.Error, Rule: "schema", Field: "metadata.name", Message: kind + " has no metadata.name; every object needs a name"})
+		p.report(ref, results.Finding{Severity: results.Error, Rule: results.Schema, Field: "metadata.name", Message: kind + " has no metadata.name; every object needs a name"})
 		return
 	}
 	obj.SetNamespace(ns)
@@ -277,14 +276,14 @@ func (p *pipeline) decodeObject(n *yaml.RNode, ref results.Ref) {
 	if dup := p.ix.Add(kind, e); dup != nil {
 		// Which copy is meant is ambiguous: fail closed, use neither.
 		p.invalidate(dup)
-		p.report(ref, results.Finding{Severity: results.Error, Rule: "duplicate-object", Field: "metadata.name", CurrentValue: obj.GetName(),
+		p.report(ref, results.Finding{Severity: results.Error, Rule: results.DuplicateObject, Field: "metadata.name", CurrentValue: obj.GetName(),
 			Message: fmt.Sprintf("%s %s/%s appears twice in the input (first in %s); neither copy is used until one is removed or renamed", kind, ns, obj.GetName(), where(dup.Ref))})
 		return
 	}
 	if kind == toolhive.KindVirtualMCPServer {
 		s := &server{vmcp: obj.(*toolhive.VirtualMCPServer), node: n, ref: ref, ns: ns, invalid: invalid}
 		if n.GetNamespace() == "" {
-			p.report(ref, results.Finding{Severity: results.Warning, Rule: "namespace-missing", Field: "metadata.namespace",
+			p.report(ref, results.Finding{Severity: results.Warning, Rule: results.NamespaceMissing, Field: "metadata.namespace",
 				ProposedValue: defaultNamespace,
 				Message:       "VirtualMCPServer has no metadata.namespace; it is rendered for namespace default (VMCP_NAMESPACE, resource URL, key prefixes); set the namespace (for example with kustomize namespace:) so the output matches where it is applied"})
 		}
@@ -318,7 +317,7 @@ func (p *pipeline) malformed(i int, n *yaml.RNode, prob *input.Problem, label st
 	if prob.Line > 0 {
 		at = fmt.Sprintf(" (line %d)", prob.Line)
 	}
-	p.report(ref, results.Finding{Severity: results.Error, Rule: "malformed", Field: prob.Field,
+	p.report(ref, results.Finding{Severity: results.Error, Rule: results.Malformed, Field: prob.Field,
 		Message: fmt.Sprintf("%s is not a well-formed Kubernetes object: %s%s", what, prob.Msg, at)})
 	if !toolhive.IsToolHive(o.APIVersion) || o.Name == "" || !slices.Contains(toolhive.Kinds(), o.Kind) {
 		return
@@ -347,7 +346,7 @@ func (p *pipeline) invalidate(e *resolve.Entry) {
 // duplicate reports a second Secret or ConfigMap of one name; the first is
 // used (references cannot be marked ambiguous), and the error fails the run.
 func (p *pipeline) duplicate(ref results.Ref, kind, ns string, first results.Ref) {
-	p.report(ref, results.Finding{Severity: results.Error, Rule: "duplicate-object", Field: "metadata.name", CurrentValue: ref.Name,
+	p.report(ref, results.Finding{Severity: results.Error, Rule: results.DuplicateObject, Field: "metadata.name", CurrentValue: ref.Name,
 		Message: fmt.Sprintf("%s %s/%s appears twice in the input (first in %s); only the first is read, remove or rename the other", kind, ns, ref.Name, where(first))})
 }
 
@@ -365,7 +364,7 @@ func (p *pipeline) secretData(n *yaml.RNode, ref results.Ref) *resolve.Data {
 	for k, v := range n.GetDataMap() {
 		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(v))
 		if err != nil {
-			p.report(ref, results.Finding{Severity: results.Error, Rule: "secret-data-not-base64", Field: "data." + k,
+			p.report(ref, results.Finding{Severity: results.Error, Rule: results.SecretDataNotBase64, Field: "data." + k,
 				Message: fmt.Sprintf("Secret %s key %q is not valid base64; use stringData for plain text", n.GetName(), k)})
 			continue
 		}
@@ -385,7 +384,7 @@ func (p *pipeline) binaryData(n *yaml.RNode, ref results.Ref) map[string][]byte 
 	for k, v := range n.GetBinaryDataMap() {
 		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(v))
 		if err != nil {
-			p.report(ref, results.Finding{Severity: results.Error, Rule: "configmap-binarydata-not-base64", Field: "binaryData." + k,
+			p.report(ref, results.Finding{Severity: results.Error, Rule: results.ConfigMapBinaryDataNotBase64, Field: "binaryData." + k,
 				Message: fmt.Sprintf("ConfigMap %s binaryData key %q is not valid base64", n.GetName(), k)})
 			continue
 		}

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
+	"github.com/vmcp-render/vmcp-render/pkg/results"
 )
 
 // authServerRequired are the required properties of EmbeddedAuthServerConfig
@@ -265,13 +266,6 @@ var coveredRequired = map[string]bool{
 	"spec.authServerConfig.inboundGrants.tokenExchange.delegateClients[].clientSecretRef.name": true,
 }
 
-// Message prefixes of missingRequired: an error, or a warning when the
-// operator has a fallback for the missing value.
-const (
-	requiredPrefix  = "required field is missing"
-	defaultedPrefix = "required field is missing, defaulted"
-)
-
 func prefixed(prefix string, paths []string) []string {
 	out := make([]string, len(paths))
 	for i, p := range paths {
@@ -281,23 +275,26 @@ func prefixed(prefix string, paths []string) []string {
 }
 
 // missingRequired reports the required properties obj lacks (after CRD
-// defaulting, which fills every required property that has a default).
-func missingRequired(kind string, obj map[string]any) []toolhive.FieldError {
-	var out []toolhive.FieldError
+// defaulting, which fills every required property that has a default): an
+// error, or a warning where the operator falls back to a value.
+func missingRequired(kind string, obj map[string]any) []results.Finding {
+	var out []results.Finding
 	for _, p := range requiredPaths[kind] {
 		if kind == toolhive.KindVirtualMCPServer && coveredRequired[p] {
 			continue
 		}
 		for _, miss := range missing(obj, schemaSegments(p), "") {
-			msg := requiredPrefix + ": the " + kind + " CRD requires it whenever its parent is set (the API server rejects the object); add it"
+			f := results.Finding{Severity: results.Error, Rule: results.Schema, Field: miss,
+				Message: "required field is missing: the " + kind + " CRD requires it whenever its parent is set (the API server rejects the object); add it"}
 			if strings.HasSuffix(p, "configMapRef.key") {
 				// Objects stored before the key became required read ca.crt.
-				msg = defaultedPrefix + ": the " + kind + " CRD requires configMapRef.key (a new object without it is rejected at apply); the operator falls back to ca.crt: add key: ca.crt"
+				f.Severity, f.Rule = results.Warning, results.RequiredFieldDefaulted
+				f.Message = "required field is missing, defaulted: the " + kind + " CRD requires configMapRef.key (a new object without it is rejected at apply); the operator falls back to ca.crt: add key: ca.crt"
 			}
-			out = append(out, toolhive.FieldError{Path: miss, Message: msg})
+			out = append(out, f)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Field < out[j].Field })
 	return out
 }
 

@@ -126,7 +126,7 @@ func TestMissingRequired(t *testing.T) {
 	for _, tc := range cases {
 		var got []string
 		for _, fe := range missingRequired(tc.kind, obj(tc.obj)) {
-			got = append(got, fe.Path)
+			got = append(got, fe.Field)
 			assert.Contains(t, fe.Message, "required field is missing", tc.reason)
 		}
 		assert.Equal(t, tc.want, got, tc.reason)

@@ -42,28 +42,6 @@ func (f *findings) add(fs ...results.Finding) {
 	}
 }
 
-// fromAuthServer maps the auth server package's findings onto results.
-func fromAuthServer(fs []authserver.Finding, rule string) []results.Finding {
-	out := make([]results.Finding, 0, len(fs))
-	for _, f := range fs {
-		sev := results.Error
-		if f.Severity == authserver.SeverityWarning {
-			sev = results.Warning
-		}
-		out = append(out, results.Finding{Severity: sev, Field: f.Field, Message: f.Message, Rule: ruleFor(f, rule),
-			ConditionType: f.ConditionType, Reason: f.Reason})
-	}
-	return out
-}
-
-// ruleFor derives a stable kebab-case rule from the operator's reason.
-func ruleFor(f authserver.Finding, fallback string) string {
-	if f.Reason == "" || f.Reason == "AuthServerConfigInvalid" {
-		return fallback
-	}
-	return results.RuleFromReason(f.Reason)
-}
-
 // render runs the operator's reconcile steps for one server (in the order of
 // cmd/thv-operator/controllers/virtualmcpserver_controller.go) and
 // returns its objects, or nothing when any step fails; a failed server gets
@@ -79,7 +57,7 @@ func (p *pipeline) render(s *server) []*yaml.RNode {
 		}
 	}()
 	if s.invalid {
-		f.add(results.Finding{Rule: "not-rendered", Message: fmt.Sprintf("VirtualMCPServer %s is not rendered (no ConfigMap, Deployment, RBAC or Service): fix the errors reported for it first", s.vmcp.Name)})
+		f.add(results.Finding{Rule: results.NotRendered, Message: fmt.Sprintf("VirtualMCPServer %s is not rendered (no ConfigMap, Deployment, RBAC or Service): fix the errors reported for it first", s.vmcp.Name)})
 		return nil
 	}
 	rs := p.ix.Server(s.vmcp, s.ref, s.ns)
@@ -121,7 +99,7 @@ func (p *pipeline) build(s *server, rs *resolve.Server, f *findings) []*yaml.RNo
 		}
 		var err error
 		if rc, err = authserver.Build(in); err != nil {
-			f.add(fromAuthServer([]authserver.Finding{authserver.BuildErrorFinding(as, err)}, "auth-server-config-invalid")...)
+			f.add(authserver.BuildErrorFinding(as, err))
 			return nil
 		}
 	}
@@ -142,14 +120,14 @@ func (p *pipeline) build(s *server, rs *resolve.Server, f *findings) []*yaml.RNo
 	data := map[string]string{}
 	b, err := vmcpconfig.Marshal(cfg)
 	if err != nil {
-		f.add(results.Finding{Rule: "internal", Message: "cannot serialise config.yaml: " + err.Error()})
+		f.add(results.Finding{Rule: results.Internal, Message: "cannot serialise config.yaml: " + err.Error()})
 		return nil
 	}
 	data["config.yaml"] = string(b)
 	if rc != nil {
 		b, err := vmcpconfig.MarshalYAML(rc)
 		if err != nil {
-			f.add(results.Finding{Rule: "internal", Message: "cannot serialise authserver-config.yaml: " + err.Error()})
+			f.add(results.Finding{Rule: results.Internal, Message: "cannot serialise authserver-config.yaml: " + err.Error()})
 			return nil
 		}
 		data["authserver-config.yaml"] = string(b)
@@ -157,13 +135,13 @@ func (p *pipeline) build(s *server, rs *resolve.Server, f *findings) []*yaml.RNo
 
 	pod, err := podspec.Build(rs, p.spec)
 	if err != nil {
-		f.add(results.Finding{Field: "spec.authServerConfig", Rule: "auth-server-config-invalid", Message: err.Error()})
+		f.add(results.Finding{Field: "spec.authServerConfig", Rule: results.AuthServerConfigInvalid, Message: err.Error()})
 		return nil
 	}
 	caSum := ""
 	if as != nil {
 		if caSum, err = authserver.CAChecksum(as, p.caLookup(rs)); err != nil {
-			f.add(results.Finding{Field: "spec.authServerConfig", Rule: "ca-bundle-invalid", Message: "invalid CA bundle: " + err.Error()})
+			f.add(results.Finding{Field: "spec.authServerConfig", Rule: results.CABundleInvalid, Message: "invalid CA bundle: " + err.Error()})
 			return nil
 		}
 	}
@@ -181,7 +159,7 @@ func (p *pipeline) build(s *server, rs *resolve.Server, f *findings) []*yaml.RNo
 	params.ServiceAccount = v.Spec.ServiceAccount
 	objs, err := workload.Build(params)
 	if err != nil {
-		f.add(results.Finding{Field: "spec.podTemplateSpec", Rule: "pod-template-spec-invalid", ConditionType: "PodTemplateSpecValid",
+		f.add(results.Finding{Field: "spec.podTemplateSpec", Rule: results.PodTemplateSpecInvalid, ConditionType: "PodTemplateSpecValid",
 			Reason: "InvalidPodTemplateSpec", Message: err.Error()})
 		return nil
 	}
@@ -198,13 +176,13 @@ func (p *pipeline) build(s *server, rs *resolve.Server, f *findings) []*yaml.RNo
 	nodes := make([]*yaml.RNode, 0, len(all))
 	file, safe := generatedPath(s)
 	if !safe {
-		f.add(results.Finding{Severity: results.Info, Rule: "generated-path-unsafe", Field: "metadata.annotations",
+		f.add(results.Finding{Severity: results.Info, Rule: results.GeneratedPathUnsafe, Field: "metadata.annotations",
 			Message: fmt.Sprintf("the rendered objects go to %s: the file beside this VirtualMCPServer (%s, from its path annotation and name) would not be a plain file inside the package", file, s.ref.File)})
 	}
 	for i, o := range all {
 		n, err := toNode(o)
 		if err != nil {
-			f.add(results.Finding{Rule: "internal", Message: "cannot serialise a generated object: " + err.Error()})
+			f.add(results.Finding{Rule: results.Internal, Message: "cannot serialise a generated object: " + err.Error()})
 			return nil
 		}
 		_ = n.PipeE(yaml.SetAnnotation(kioutil.PathAnnotation, file))
@@ -226,13 +204,13 @@ func (p *pipeline) validate(s *server, rs *resolve.Server) []results.Finding {
 	v := s.vmcp
 	as := v.Spec.AuthServerConfig
 	var f findings
-	f.add(fromAuthServer(authserver.DeprecatedInboundGrantFields(as), "deprecated-inbound-grant-fields")...)
+	f.add(authserver.DeprecatedInboundGrantFields(as)...)
 	f.add(convert.ValidateSpec(v)...)
-	f.add(fromAuthServer(authserver.ValidateAdmission(as, v.Spec.AuthServerUpstreamFilter), "auth-server-admission")...)
+	f.add(authserver.ValidateAdmission(as, v.Spec.AuthServerUpstreamFilter)...)
 	f.add(checkDerivedNames(v.Name)...)
 	if pt := v.Spec.PodTemplateSpec; pt != nil && len(pt.Raw) > 0 {
 		if err := workload.ParsePodTemplateSpec(pt.Raw); err != nil {
-			f.add(results.Finding{Field: "spec.podTemplateSpec", Rule: "pod-template-spec-invalid",
+			f.add(results.Finding{Field: "spec.podTemplateSpec", Rule: results.PodTemplateSpecInvalid,
 				ConditionType: "PodTemplateSpecValid", Reason: "InvalidPodTemplateSpec",
 				Message: workload.PodTemplateSpecConditionMessage(err)})
 		}
@@ -241,29 +219,29 @@ func (p *pipeline) validate(s *server, rs *resolve.Server) []results.Finding {
 	f.add(sharedWorkloadNames(rs)...)
 	f.add(p.checkEmbeddingServer(rs)...)
 	if as != nil {
-		f.add(fromAuthServer(authserver.ValidateSpec(as), "auth-server-config-invalid")...)
-		f.add(fromAuthServer(authserver.IdentitySynthesis(as), "identity-synthesized")...)
-		f.add(fromAuthServer(authserver.ValidateCABundles(as, s.ns, p.configMapAsCore(rs)), "ca-bundle-invalid")...)
+		f.add(authserver.ValidateSpec(as)...)
+		f.add(authserver.IdentitySynthesis(as)...)
+		f.add(authserver.ValidateCABundles(as, s.ns, p.configMapAsCore(rs))...)
 	}
-	f.add(fromAuthServer(authserver.ValidateUpstreamFilter(v.Spec.AuthServerUpstreamFilter, as), "upstream-filter-invalid")...)
+	f.add(authserver.ValidateUpstreamFilter(v.Spec.AuthServerUpstreamFilter, as)...)
 	if ia := v.Spec.IncomingAuth; ia != nil {
 		in := authserver.AuthzInput{AuthzConfigSet: ia.AuthzConfig != nil}
 		if ia.AuthzConfig != nil && ia.AuthzConfig.Inline != nil {
 			in.InlinePrimaryUpstreamProvider = ia.AuthzConfig.Inline.PrimaryUpstreamProvider
 		}
-		f.add(fromAuthServer(authserver.ValidateAuthzCoherence(as, in), "authz-upstream")...)
+		f.add(authserver.ValidateAuthzCoherence(as, in)...)
 	}
 	f.add(sessionStorageWarning(v)...)
 	f.add(p.checkTelemetry(rs)...)
 	f.add(p.checkOperatorSecrets(rs)...)
 	if as != nil {
-		f.add(fromAuthServer(authserver.CheckSecretMaterial(as, p.secretValue(rs)), "auth-server-secret-material")...)
+		f.add(authserver.CheckSecretMaterial(as, p.secretValue(rs))...)
 	}
 	return f.list
 }
 
 func notRendered(name string) results.Finding {
-	return results.Finding{Rule: "not-rendered",
+	return results.Finding{Rule: results.NotRendered,
 		Message: fmt.Sprintf("VirtualMCPServer %s is not rendered (no ConfigMap, Deployment, RBAC or Service) until the errors reported for it are fixed", name)}
 }
 
@@ -302,14 +280,14 @@ func (p *pipeline) checkGroup(rs *resolve.Server) []results.Finding {
 	}
 	e, ok := rs.Object(toolhive.KindMCPGroup, g)
 	if !ok {
-		return []results.Finding{{Field: "spec.groupRef.name", CurrentValue: g, Rule: "group-not-found",
+		return []results.Finding{{Field: "spec.groupRef.name", CurrentValue: g, Rule: results.GroupNotFound,
 			ConditionType: "GroupRefValidated", Reason: "GroupRefNotFound",
 			Message: fmt.Sprintf("Referenced MCPGroup %s not found; add the MCPGroup to the input or fix spec.groupRef.name", g) + rs.WrongKindHint(toolhive.KindMCPGroup, g)}}
 	}
 	if e.Malformed {
 		// The API server would refuse the group, so the operator would
 		// not find it.
-		return []results.Finding{{Field: "spec.groupRef.name", CurrentValue: g, Rule: "group-not-found",
+		return []results.Finding{{Field: "spec.groupRef.name", CurrentValue: g, Rule: results.GroupNotFound,
 			ConditionType: "GroupRefValidated", Reason: "GroupRefNotFound",
 			Message: fmt.Sprintf("Referenced MCPGroup %s is in the input but is not a well-formed object (see the error reported for it); the API server would refuse it and the operator would not find it", g)}}
 	}
@@ -326,14 +304,14 @@ func (p *pipeline) checkEmbeddingServer(rs *resolve.Server) []results.Finding {
 	}
 	e, ok := rs.Object(toolhive.KindEmbeddingServer, ref.Name)
 	if !ok {
-		return []results.Finding{{Field: "spec.embeddingServerRef.name", CurrentValue: ref.Name, Rule: "embedding-server-not-found",
+		return []results.Finding{{Field: "spec.embeddingServerRef.name", CurrentValue: ref.Name, Rule: results.EmbeddingServerNotFound,
 			ConditionType: "EmbeddingServerReady", Reason: "EmbeddingServerNotFound",
 			Message: fmt.Sprintf("Referenced EmbeddingServer %s not found; add the EmbeddingServer (with its status) to the input or fix the name", ref.Name) + rs.WrongKindHint(toolhive.KindEmbeddingServer, ref.Name)}}
 	}
 	if e.Invalid {
 		// Malformed (the API server refuses it), schema errors, or two
 		// copies: no status of it may be used, derived or not.
-		return []results.Finding{{Field: "spec.embeddingServerRef.name", CurrentValue: ref.Name, Rule: "embedding-server-invalid",
+		return []results.Finding{{Field: "spec.embeddingServerRef.name", CurrentValue: ref.Name, Rule: results.EmbeddingServerInvalid,
 			Message: fmt.Sprintf("Referenced EmbeddingServer %s is in the input but cannot be used (see the errors reported for it); fix it", ref.Name)}}
 	}
 	st := e.Obj.(*toolhive.EmbeddingServer).Status
@@ -342,10 +320,10 @@ func (p *pipeline) checkEmbeddingServer(rs *resolve.Server) []results.Finding {
 	}
 	switch {
 	case st.Phase == "Failed":
-		return []results.Finding{{Field: "spec.embeddingServerRef.name", CurrentValue: ref.Name, Rule: "embedding-server-failed",
+		return []results.Finding{{Field: "spec.embeddingServerRef.name", CurrentValue: ref.Name, Rule: results.EmbeddingServerFailed,
 			Message: fmt.Sprintf("EmbeddingServer %s has failed; fix it (see its status) or remove spec.embeddingServerRef", ref.Name)}}
 	case st.Phase != "Ready" || st.ReadyReplicas == 0 || st.URL == "":
-		return []results.Finding{{Field: "spec.embeddingServerRef.name", CurrentValue: ref.Name, Rule: "embedding-server-not-ready",
+		return []results.Finding{{Field: "spec.embeddingServerRef.name", CurrentValue: ref.Name, Rule: results.EmbeddingServerNotReady,
 			ConditionType: "EmbeddingServerReady", Reason: "EmbeddingServerNotReady",
 			Message: fmt.Sprintf("EmbeddingServer is not yet ready: the operator waits for EmbeddingServer %s (status.phase Ready, readyReplicas > 0, status.url) before it renders; include its status in the input once it runs", ref.Name)}}
 	}
@@ -360,7 +338,7 @@ func sessionStorageWarning(v *toolhive.VirtualMCPServer) []results.Finding {
 	if ss := v.Spec.SessionStorage; ss != nil && ss.Provider == "redis" {
 		return nil
 	}
-	return []results.Finding{{Severity: results.Warning, Field: "spec.sessionStorage.provider", Rule: "session-storage-missing-for-replicas",
+	return []results.Finding{{Severity: results.Warning, Field: "spec.sessionStorage.provider", Rule: results.SessionStorageMissingForReplicas,
 		ConditionType: "SessionStorageWarning", Reason: "SessionStorageMissingForReplicas",
 		Message: "replicas > 1 but sessionStorage.provider is not redis; sessions are not shared across replicas"}}
 }
@@ -413,12 +391,12 @@ func (p *pipeline) hmacSecret(rs *resolve.Server, f *findings) *corev1.Secret {
 	if d, ok := rs.Secret(name); ok {
 		if msg := checkHMACSecret(d); msg != "" {
 			// The fault is in the Secret, so the result is about it.
-			p.report(d.Ref, results.Finding{Severity: results.Warning, Field: "data.hmac-secret", Rule: "hmac-secret-invalid",
+			p.report(d.Ref, results.Finding{Severity: results.Warning, Field: "data.hmac-secret", Rule: results.HMACSecretInvalid,
 				Message: fmt.Sprintf("Secret %s: %s; the operator would refuse it (existing HMAC secret validation failed). Recreate it with 32 random bytes, base64-encoded, under key hmac-secret", name, msg)})
 		} else if !p.spec.MarkConsumedLocalConfig {
 			// The operator creates this Secret itself and refuses one it
 			// does not own, which a Secret from Git never is.
-			p.report(d.Ref, results.Finding{Severity: results.Info, Field: "metadata.ownerReferences", Rule: "hmac-secret-not-owned",
+			p.report(d.Ref, results.Finding{Severity: results.Info, Field: "metadata.ownerReferences", Rule: results.HMACSecretNotOwned,
 				Message: fmt.Sprintf("Secret %s is for applying the rendered objects without the operator; where the ToolHive operator reconciles VirtualMCPServer %s it refuses a Secret of this name that it did not create (secret is not owned by VirtualMCPServer %s/%s), so leave it out there", name, rs.Name(), rs.Namespace, rs.Name())})
 		}
 		return nil
@@ -426,14 +404,14 @@ func (p *pipeline) hmacSecret(rs *resolve.Server, f *findings) *corev1.Secret {
 	if p.spec.HMACSecret == fnconfig.HMACGenerate {
 		raw := make([]byte, 32)
 		if _, err := rand.Read(raw); err != nil {
-			f.add(results.Finding{Rule: "hmac-secret-generate", Message: "cannot generate the HMAC secret: " + err.Error()})
+			f.add(results.Finding{Rule: results.HMACSecretGenerate, Message: "cannot generate the HMAC secret: " + err.Error()})
 			return nil
 		}
-		f.add(results.Finding{Severity: results.Warning, Rule: "hmac-secret-generated",
+		f.add(results.Finding{Severity: results.Warning, Rule: results.HMACSecretGenerated,
 			Message: fmt.Sprintf("generated Secret %s with a random value (hmacSecret: generate): the output is not deterministic and every render rotates it; prefer creating it once out of band", name)})
 		return workload.HMACSecret(rs.Name(), rs.Namespace, raw)
 	}
-	f.add(results.Finding{Severity: results.Warning, Field: "metadata.name", Rule: "hmac-secret-absent",
+	f.add(results.Finding{Severity: results.Warning, Field: "metadata.name", Rule: results.HMACSecretAbsent,
 		Message: fmt.Sprintf("Secret %s (key hmac-secret) is referenced by the Deployment but is not in the input; the operator would generate it, this function does not (output must be deterministic). Where the operator reconciles this server it creates the Secret itself; to apply the rendered objects without it, create it once: kubectl -n %s create secret generic %s --from-literal=hmac-secret=\"$(openssl rand -base64 32)\", or set hmacSecret: generate", name, rs.Namespace, name)})
 	return nil
 }

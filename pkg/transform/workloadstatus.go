@@ -50,13 +50,13 @@ func (p *pipeline) deriveStatus(obj toolhive.Object, ref results.Ref) string {
 		return ""
 	}
 	if err != nil {
-		p.report(ref, results.Finding{Severity: results.Warning, Rule: "workload-status-underivable", Field: field,
+		p.report(ref, results.Finding{Severity: results.Warning, Rule: results.WorkloadStatusUnderivable, Field: field,
 			Message: fmt.Sprintf("%s %s has no status in the input and its controller would not serve it: %s; fix the spec (the API server refuses it) or put its status in the input", ref.Kind, ref.Name, err)})
 		return ""
 	}
 	if ref.Namespace == "" {
 		// The URL names the namespace; without one it is default's.
-		p.report(ref, results.Finding{Severity: results.Warning, Rule: "namespace-missing", Field: "metadata.namespace", ProposedValue: defaultNamespace,
+		p.report(ref, results.Finding{Severity: results.Warning, Rule: results.NamespaceMissing, Field: "metadata.namespace", ProposedValue: defaultNamespace,
 			Message: fmt.Sprintf("%s %s has no metadata.namespace; its status.url is derived for namespace default (%s); set the namespace (for example with kustomize namespace:) so the URL matches where it runs", ref.Kind, ref.Name, u)})
 	}
 	return u

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vmcp-render/vmcp-render/pkg/results"
+
 	oaerrors "k8s.io/kube-openapi/pkg/validation/errors"
 	"k8s.io/kube-openapi/pkg/validation/spec"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
@@ -17,18 +19,13 @@ import (
 	"github.com/vmcp-render/vmcp-render/pkg/input"
 )
 
-// Problem is a function config error at a field path.
-type Problem struct {
-	Field   string
-	Value   any
-	Message string
-}
+// results.Finding is a function config error at a field path.
 
 // Load reads the function config: none (defaults), a VMCPRender, or a
 // ConfigMap whose data keys are the spec field names (for kpt fn eval -- k=v).
 // Settings are defaulted; every problem is returned (sorted by field), none
 // is fatal here.
-func Load(n *yaml.RNode) (Spec, []Problem) {
+func Load(n *yaml.RNode) (Spec, []results.Finding) {
 	var s Spec
 	// Checked first: kyaml's LoadFunctionConfig panics on a nil config.
 	if n == nil || n.IsNilOrEmpty() {
@@ -39,13 +36,13 @@ func Load(n *yaml.RNode) (Spec, []Problem) {
 		// kyaml's accessors would ignore a value of the wrong type (a list
 		// where a ConfigMap holds strings) or fail on it.
 		s.Default()
-		return s, []Problem{{Field: prob.Field, Message: "the function config is not a well-formed object: " + prob.Msg}}
+		return s, []results.Finding{{Severity: results.Error, Rule: results.FunctionConfig, Field: prob.Field, Message: "the function config is not a well-formed object: " + prob.Msg}}
 	}
-	var probs []Problem
+	var probs []results.Finding
 	switch n.GetKind() {
 	case Kind:
 		if n.GetApiVersion() != APIVersion {
-			probs = append(probs, Problem{Field: "apiVersion", Value: n.GetApiVersion(), Message: fmt.Sprintf("apiVersion must be %s", APIVersion)})
+			probs = append(probs, results.Finding{Severity: results.Error, Rule: results.FunctionConfig, Field: "apiVersion", CurrentValue: n.GetApiVersion(), Message: fmt.Sprintf("apiVersion must be %s", APIVersion)})
 		}
 		probs = append(probs, decodeTyped(n, &s)...)
 	case "ConfigMap":
@@ -54,7 +51,7 @@ func Load(n *yaml.RNode) (Spec, []Problem) {
 		probs = append(probs, s.Validate()...)
 	default:
 		s.Default()
-		probs = append(probs, Problem{Field: "kind", Value: n.GetKind(), Message: fmt.Sprintf("function config must be a %s (%s) or a ConfigMap, not %s", Kind, APIVersion, n.GetKind())})
+		probs = append(probs, results.Finding{Severity: results.Error, Rule: results.FunctionConfig, Field: "kind", CurrentValue: n.GetKind(), Message: fmt.Sprintf("function config must be a %s (%s) or a ConfigMap, not %s", Kind, APIVersion, n.GetKind())})
 	}
 	for i, p := range probs {
 		// A schema error (a number, a list) names the type only; every
@@ -72,9 +69,11 @@ func Load(n *yaml.RNode) (Spec, []Problem) {
 	return s, probs
 }
 
-// Problem also satisfies error so the Validator hook can return problems
-// through kyaml's framework unchanged.
-func (p Problem) Error() string {
+// findingError carries a finding through kyaml's framework, whose Validator hook
+// returns an error.
+type findingError struct{ results.Finding }
+
+func (p findingError) Error() string {
 	if p.Field == "" {
 		return p.Message
 	}
@@ -100,7 +99,7 @@ func (c *VMCPRender) Validate() error {
 	}
 	errs := make([]error, len(probs))
 	for i, p := range probs {
-		errs[i] = p
+		errs[i] = findingError{p}
 	}
 	return oaerrors.CompositeValidationError(errs...)
 }
@@ -109,17 +108,17 @@ func (c *VMCPRender) Validate() error {
 // rejects unknown fields and wrong types before the struct is filled. When
 // decoding fails the framework skips the Default and Validate hooks; they
 // are run here again, and problemsOf drops what was already reported.
-func decodeTyped(n *yaml.RNode, s *Spec) (probs []Problem) {
+func decodeTyped(n *yaml.RNode, s *Spec) (probs []results.Finding) {
 	// The schema validator works on the JSON form and panics when there is
 	// none (duplicate keys, for one): report that instead.
 	if _, err := n.MarshalJSON(); err != nil {
 		s.Default()
-		return []Problem{{Message: "function config cannot be decoded: " + err.Error()}}
+		return []results.Finding{{Severity: results.Error, Rule: results.FunctionConfig, Message: "function config cannot be decoded: " + err.Error()}}
 	}
 	defer func() {
 		if r := recover(); r != nil {
 			s.Default()
-			probs = []Problem{{Message: fmt.Sprintf("function config cannot be validated: %v", r)}}
+			probs = []results.Finding{{Severity: results.Error, Rule: results.FunctionConfig, Message: fmt.Sprintf("function config cannot be validated: %v", r)}}
 		}
 	}()
 	var c VMCPRender
@@ -164,7 +163,7 @@ func withoutNulls(n *yaml.RNode) *yaml.RNode {
 // into problems with a field path. A field reported by the schema is not
 // reported again by Validate (an invalid enum would otherwise appear twice),
 // nor is the same problem reported twice.
-func problemsOf(n *yaml.RNode, errs ...error) []Problem {
+func problemsOf(n *yaml.RNode, errs ...error) []results.Finding {
 	var flat []error
 	var walk func(error)
 	walk = func(e error) {
@@ -184,13 +183,13 @@ func problemsOf(n *yaml.RNode, errs ...error) []Problem {
 		walk(e)
 	}
 
-	var schema, semantic []Problem
+	var schema, semantic []results.Finding
 	for _, e := range flat {
-		var p Problem
+		var p findingError
 		var v *oaerrors.Validation
 		switch {
 		case errors.As(e, &p):
-			semantic = append(semantic, p)
+			semantic = append(semantic, p.Finding)
 		case errors.As(e, &v):
 			p := schemaProblem(n, v)
 			if v.Code() == oaerrors.EnumFailCode && hasField(schema, p.Field) {
@@ -198,7 +197,7 @@ func problemsOf(n *yaml.RNode, errs ...error) []Problem {
 			}
 			schema = append(schema, p)
 		default:
-			schema = append(schema, Problem{Message: "function config cannot be decoded: " + e.Error()})
+			schema = append(schema, results.Finding{Severity: results.Error, Rule: results.FunctionConfig, Message: "function config cannot be decoded: " + e.Error()})
 		}
 	}
 	byField := map[string]bool{}
@@ -206,7 +205,7 @@ func problemsOf(n *yaml.RNode, errs ...error) []Problem {
 		byField[p.Field] = true
 	}
 	seen := map[string]bool{}
-	var out []Problem
+	var out []results.Finding
 	for i, p := range append(schema, semantic...) {
 		k := p.Field + "\x00" + p.Message
 		if seen[k] || (i >= len(schema) && byField[p.Field]) {
@@ -218,7 +217,7 @@ func problemsOf(n *yaml.RNode, errs ...error) []Problem {
 	return out
 }
 
-func hasField(ps []Problem, field string) bool {
+func hasField(ps []results.Finding, field string) bool {
 	for _, p := range ps {
 		if p.Field == field {
 			return true
@@ -230,18 +229,18 @@ func hasField(ps []Problem, field string) bool {
 // schemaProblem turns an OpenAPI validation error into a problem at the
 // offending field (for an unknown field, the field itself), with the value
 // read from the config rather than the validator's type name.
-func schemaProblem(n *yaml.RNode, v *oaerrors.Validation) Problem {
+func schemaProblem(n *yaml.RNode, v *oaerrors.Validation) results.Finding {
 	field := fieldPath(v.Name)
 	if v.Code() == oaerrors.UnallowedPropertyCode {
 		key := fmt.Sprint(v.Value)
 		if field != "" {
 			key = field + "." + key
 		}
-		return Problem{Field: key, Message: fmt.Sprintf("unknown field %q; see the VMCPRender reference for the known fields", key)}
+		return results.Finding{Severity: results.Error, Rule: results.FunctionConfig, Field: key, Message: fmt.Sprintf("unknown field %q; see the VMCPRender reference for the known fields", key)}
 	}
-	p := Problem{Field: field, Message: v.Error()}
+	p := results.Finding{Severity: results.Error, Rule: results.FunctionConfig, Field: field, Message: v.Error()}
 	if val, ok := scalarAt(n, v.Name); ok {
-		p.Value = val
+		p.CurrentValue = val
 	}
 	return p
 }
@@ -318,9 +317,9 @@ func scalarAt(n *yaml.RNode, name string) (string, bool) {
 	return cur.Value, true
 }
 
-func decodeConfigMap(n *yaml.RNode, s *Spec) []Problem {
+func decodeConfigMap(n *yaml.RNode, s *Spec) []results.Finding {
 	data := n.GetDataMap()
-	var probs []Problem
+	var probs []results.Finding
 	for _, k := range slices.Sorted(maps.Keys(data)) {
 		v := strings.TrimSpace(data[k])
 		field := "data." + k
@@ -344,19 +343,19 @@ func decodeConfigMap(n *yaml.RNode, s *Spec) []Problem {
 		case "markConsumedLocalConfig":
 			b, err := strconv.ParseBool(v)
 			if err != nil {
-				probs = append(probs, Problem{Field: field, Value: v, Message: "markConsumedLocalConfig must be true or false"})
+				probs = append(probs, results.Finding{Severity: results.Error, Rule: results.FunctionConfig, Field: field, CurrentValue: v, Message: "markConsumedLocalConfig must be true or false"})
 			}
 			s.MarkConsumedLocalConfig = b
 		case "defaultRedisAddr", "defaultRedisSecretName", "defaultRedisSecretKey", "defaultRedisTLSEnabled", "defaultRedisTLSCASecretName", "defaultRedisTLSCASecretKey":
 			probs = append(probs, setRedis(s, k, v, field)...)
 		default:
-			probs = append(probs, Problem{Field: field, Message: fmt.Sprintf("unknown setting %q; known: mode, operatorVersion, vmcpImage, platform, absentSecrets, hmacSecret, workloadStatus, defaultImagePullSecrets, markConsumedLocalConfig, defaultRedis*", k)})
+			probs = append(probs, results.Finding{Severity: results.Error, Rule: results.FunctionConfig, Field: field, Message: fmt.Sprintf("unknown setting %q; known: mode, operatorVersion, vmcpImage, platform, absentSecrets, hmacSecret, workloadStatus, defaultImagePullSecrets, markConsumedLocalConfig, defaultRedis*", k)})
 		}
 	}
 	return probs
 }
 
-func setRedis(s *Spec, k, v, field string) []Problem {
+func setRedis(s *Spec, k, v, field string) []results.Finding {
 	if s.DefaultRedis == nil {
 		s.DefaultRedis = &DefaultRedis{}
 	}
@@ -377,7 +376,7 @@ func setRedis(s *Spec, k, v, field string) []Problem {
 	case "defaultRedisTLSEnabled":
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			return []Problem{{Field: field, Value: v, Message: "defaultRedisTLSEnabled must be true or false"}}
+			return []results.Finding{{Severity: results.Error, Rule: results.FunctionConfig, Field: field, CurrentValue: v, Message: "defaultRedisTLSEnabled must be true or false"}}
 		}
 		tls().Enabled = b
 	case "defaultRedisTLSCASecretName":

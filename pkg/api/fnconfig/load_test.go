@@ -15,7 +15,7 @@ import (
 
 const typedHeader = "apiVersion: fn.vmcp-render.dev/v1alpha1\nkind: VMCPRender\nmetadata:\n  name: render\n"
 
-// problem is what a test expects of one Problem: the field path, and a
+// problem is what a test expects of one finding: the field path, and a
 // fragment of the message.
 type problem struct {
 	field, contains string
@@ -328,7 +328,7 @@ data:
 				assert.Equal(t, want.field, probs[i].Field, tc.reason)
 				assert.Contains(t, probs[i].Message, want.contains, tc.reason)
 				if want.value != nil {
-					assert.Equal(t, want.value, probs[i].Value, tc.reason)
+					assert.Equal(t, want.value, probs[i].CurrentValue, tc.reason)
 				}
 			}
 			if len(tc.probs) > 0 {

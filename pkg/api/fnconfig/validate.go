@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/vmcp-render/vmcp-render/pkg/results"
+
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/vmcp-render/vmcp-render/pkg/release"
@@ -15,15 +17,15 @@ import (
 var imageRef = regexp.MustCompile(`^(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$`)
 
 // Validate checks a defaulted Spec.
-func (s *Spec) Validate() []Problem {
-	var p []Problem
+func (s *Spec) Validate() []results.Finding {
+	var p []results.Finding
 	enum := func(field, v string, allowed ...string) {
 		for _, a := range allowed {
 			if v == a {
 				return
 			}
 		}
-		p = append(p, Problem{Field: field, Value: v, Message: fmt.Sprintf("%s must be one of: %s", field, strings.Join(allowed, ", "))})
+		p = append(p, results.Finding{Severity: results.Error, Rule: results.FunctionConfig, Field: field, CurrentValue: v, Message: fmt.Sprintf("%s must be one of: %s", field, strings.Join(allowed, ", "))})
 	}
 	enum("spec.mode", s.Mode, ModeRender, ModeValidate)
 	enum("spec.platform", s.Platform, PlatformKubernetes, PlatformOpenShift)
@@ -31,14 +33,14 @@ func (s *Spec) Validate() []Problem {
 	enum("spec.hmacSecret", s.HMACSecret, HMACReference, HMACGenerate)
 	enum("spec.workloadStatus", s.WorkloadStatus, WorkloadStatusDerive, WorkloadStatusInput)
 	if _, ok := release.Lookup(s.OperatorVersion); !ok {
-		p = append(p, Problem{Field: "spec.operatorVersion", Value: s.OperatorVersion, Message: operatorVersionMessage(fmt.Sprintf("%q is not", s.OperatorVersion))})
+		p = append(p, results.Finding{Severity: results.Error, Rule: results.FunctionConfig, Field: "spec.operatorVersion", CurrentValue: s.OperatorVersion, Message: operatorVersionMessage(fmt.Sprintf("%q is not", s.OperatorVersion))})
 	}
 	if !imageRef.MatchString(s.VMCPImage) {
-		p = append(p, Problem{Field: "spec.vmcpImage", Value: s.VMCPImage, Message: fmt.Sprintf("spec.vmcpImage %q is not a valid image reference (expected registry/repository[:tag][@digest], e.g. %s)", s.VMCPImage, s.Release().VMCPImage)})
+		p = append(p, results.Finding{Severity: results.Error, Rule: results.FunctionConfig, Field: "spec.vmcpImage", CurrentValue: s.VMCPImage, Message: fmt.Sprintf("spec.vmcpImage %q is not a valid image reference (expected registry/repository[:tag][@digest], e.g. %s)", s.VMCPImage, s.Release().VMCPImage)})
 	}
 	for i, n := range s.DefaultImagePullSecrets {
 		if len(validation.IsDNS1123Subdomain(n)) > 0 {
-			p = append(p, Problem{Field: fmt.Sprintf("spec.defaultImagePullSecrets[%d]", i), Value: n, Message: fmt.Sprintf("%q is not a valid Secret name", n)})
+			p = append(p, results.Finding{Severity: results.Error, Rule: results.FunctionConfig, Field: fmt.Sprintf("spec.defaultImagePullSecrets[%d]", i), CurrentValue: n, Message: fmt.Sprintf("%q is not a valid Secret name", n)})
 		}
 	}
 	if r := s.DefaultRedis; r != nil {
@@ -46,17 +48,17 @@ func (s *Spec) Validate() []Problem {
 		// TOOLHIVE_DEFAULT_REDIS_* env vars).
 		if r.TLS != nil {
 			if (r.TLS.CASecretName == "") != (r.TLS.CASecretKey == "") {
-				p = append(p, Problem{Field: "spec.defaultRedis.tls", Message: "spec.defaultRedis.tls.caSecretName and caSecretKey must be set together"})
+				p = append(p, results.Finding{Severity: results.Error, Rule: results.FunctionConfig, Field: "spec.defaultRedis.tls", Message: "spec.defaultRedis.tls.caSecretName and caSecretKey must be set together"})
 			}
 			if r.TLS.CASecretName != "" && !r.TLS.Enabled {
-				p = append(p, Problem{Field: "spec.defaultRedis.tls.enabled", Value: false, Message: "spec.defaultRedis.tls.caSecretName requires spec.defaultRedis.tls.enabled: true"})
+				p = append(p, results.Finding{Severity: results.Error, Rule: results.FunctionConfig, Field: "spec.defaultRedis.tls.enabled", CurrentValue: false, Message: "spec.defaultRedis.tls.caSecretName requires spec.defaultRedis.tls.enabled: true"})
 			}
 			if r.TLS.Enabled && r.Addr == "" {
-				p = append(p, Problem{Field: "spec.defaultRedis.addr", Message: "spec.defaultRedis.tls.enabled requires spec.defaultRedis.addr"})
+				p = append(p, results.Finding{Severity: results.Error, Rule: results.FunctionConfig, Field: "spec.defaultRedis.addr", Message: "spec.defaultRedis.tls.enabled requires spec.defaultRedis.addr"})
 			}
 		}
 		if r.Addr == "" && r.SecretName != "" {
-			p = append(p, Problem{Field: "spec.defaultRedis.addr", Message: "spec.defaultRedis.secretName has no effect without spec.defaultRedis.addr"})
+			p = append(p, results.Finding{Severity: results.Error, Rule: results.FunctionConfig, Field: "spec.defaultRedis.addr", Message: "spec.defaultRedis.secretName has no effect without spec.defaultRedis.addr"})
 		}
 	}
 	return p

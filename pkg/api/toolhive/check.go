@@ -286,9 +286,9 @@ func (c *checker) object(v any, t reflect.Type, path, spath string, m mode) (any
 			switch {
 			case !m.reportUnknown:
 			case preserved:
-				c.errs = append(c.errs, FieldError{Path: p, Message: "unknown field, ignored by the operator", Dropped: true})
+				c.errs = append(c.errs, FieldError{Path: p, Message: "unknown field, ignored by the operator", Dropped: true, Unknown: true})
 			default:
-				c.fail(p, m, "unknown field")
+				c.errs = append(c.errs, FieldError{Path: p, Message: "unknown field", Dropped: m.dropped, Unknown: true})
 			}
 			continue
 		}

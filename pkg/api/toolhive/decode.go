@@ -21,6 +21,8 @@ type FieldError struct {
 	// it) and any problem under status (status is then partly ignored).
 	// Callers should report these as warnings rather than errors.
 	Dropped bool
+	// Unknown marks a key the CRD's schema does not have.
+	Unknown bool
 }
 
 func (e FieldError) Error() string {

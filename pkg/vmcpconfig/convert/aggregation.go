@@ -74,7 +74,7 @@ func (c *converter) mergeToolConfig(wt *vmcpconfig.WorkloadToolConfig, name stri
 		if ok {
 			why = "it is invalid; see its own error results"
 		}
-		c.fail(results.Finding{Field: fmt.Sprintf("spec.config.aggregation.tools[%d].toolConfigRef.name", i), CurrentValue: name, Rule: "tool-config-not-found",
+		c.fail(results.Finding{Field: fmt.Sprintf("spec.config.aggregation.tools[%d].toolConfigRef.name", i), CurrentValue: name, Rule: results.ToolConfigNotFound,
 			Message: convertPrefix + fmt.Sprintf("failed to convert aggregation config: MCPToolConfig resolution failed for %q: failed to get MCPToolConfig %s/%s: %s", name, c.s.Namespace, name, why)})
 		return false
 	}
@@ -109,7 +109,7 @@ func (c *converter) compositeTools(inline []vmcpconfig.CompositeToolConfig, refs
 		e, ok := c.s.Object(toolhive.KindVirtualMCPCompositeToolDefinition, r.Name)
 		field := fmt.Sprintf("spec.config.compositeToolRefs[%d].name", i)
 		if !ok {
-			c.fail(results.Finding{Field: field, CurrentValue: r.Name, Rule: "composite-tool-ref-not-found",
+			c.fail(results.Finding{Field: field, CurrentValue: r.Name, Rule: results.CompositeToolRefNotFound,
 				ConditionType: "CompositeToolRefsValidated", Reason: "CompositeToolRefNotFound",
 				Message: fmt.Sprintf("Referenced VirtualMCPCompositeToolDefinition %s not found; add it to the input or remove the reference", r.Name) + c.s.WrongKindHint(toolhive.KindVirtualMCPCompositeToolDefinition, r.Name)})
 			return nil, false
@@ -120,7 +120,7 @@ func (c *converter) compositeTools(inline []vmcpconfig.CompositeToolConfig, refs
 			if len(d.Status.ValidationErrors) > 0 {
 				msg += ": " + joinSemicolon(d.Status.ValidationErrors)
 			}
-			c.fail(results.Finding{Field: field, CurrentValue: r.Name, Rule: "composite-tool-ref-invalid",
+			c.fail(results.Finding{Field: field, CurrentValue: r.Name, Rule: results.CompositeToolRefInvalid,
 				ConditionType: "CompositeToolRefsValidated", Reason: "CompositeToolRefInvalid", Message: msg})
 			return nil, false
 		}
@@ -129,7 +129,7 @@ func (c *converter) compositeTools(inline []vmcpconfig.CompositeToolConfig, refs
 			// v0.63.0), so it copies one without status as it is; vMCP
 			// checks it at start.
 			if errs := ValidateCompositeTool("spec", &d.Spec); len(errs) > 0 {
-				c.warn(results.Finding{Field: field, CurrentValue: r.Name, Rule: "composite-tool-ref-rejected-at-start",
+				c.warn(results.Finding{Field: field, CurrentValue: r.Name, Rule: results.CompositeToolRefRejectedAtStart,
 					Message: fmt.Sprintf("VirtualMCPCompositeToolDefinition %s is rendered as the operator renders it, but vMCP %s refuses it at start (the pod crash-loops): %s; fix the definition", r.Name, c.spec.Release().Version, joinSemicolon(errs))})
 			}
 		}
@@ -138,7 +138,7 @@ func (c *converter) compositeTools(inline []vmcpconfig.CompositeToolConfig, refs
 	seen := map[string]bool{}
 	for _, t := range out {
 		if seen[t.Name] {
-			c.fail(results.Finding{Field: "spec.config.compositeToolRefs", CurrentValue: t.Name, Rule: "composite-tool-duplicate",
+			c.fail(results.Finding{Field: "spec.config.compositeToolRefs", CurrentValue: t.Name, Rule: results.CompositeToolDuplicate,
 				Message: convertPrefix + fmt.Sprintf("failed to convert composite tools: invalid composite tools: duplicate composite tool name: %q; rename the inline tool or drop the reference", t.Name)})
 			return nil, false
 		}

@@ -17,7 +17,7 @@ import (
 func (c *converter) staticBackends(excluded map[string]bool) ([]vmcpconfig.StaticBackendConfig, bool) {
 	var out []vmcpconfig.StaticBackendConfig
 	skip := func(w resolve.Workload, why string) {
-		c.warn(results.Finding{Field: "spec.groupRef.name", Rule: "static-backend-skipped",
+		c.warn(results.Finding{Field: "spec.groupRef.name", Rule: results.StaticBackendSkipped,
 			Message: fmt.Sprintf("%s %s is not listed as a static backend: %s", w.Kind, w.Name, why)})
 	}
 	// The operator looks transports and entry CA bundles up by workload
@@ -89,7 +89,7 @@ func (c *converter) staticBackends(excluded map[string]bool) ([]vmcpconfig.Stati
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	if len(out) == 0 {
-		c.fail(results.Finding{Field: "spec.groupRef.name", CurrentValue: c.s.Group(), Rule: "static-mode-no-backends",
+		c.fail(results.Finding{Field: "spec.groupRef.name", CurrentValue: c.s.Group(), Rule: results.StaticModeNoBackends,
 			Message: fmt.Sprintf("static mode requires at least one backend with valid transport ([sse streamable-http]), but none were discovered in group %s; add workloads with status.url to the group, or use spec.outgoingAuth.source: discovered", c.s.Group())})
 		return nil, false
 	}

@@ -39,8 +39,8 @@ type converter struct {
 
 func (c *converter) fail(f results.Finding) {
 	f.Severity = results.Error
-	if f.Rule == "" {
-		f.Rule = "conversion-failed"
+	if f.Rule.IsZero() {
+		f.Rule = results.ConversionFailed
 	}
 	c.out.Findings = append(c.out.Findings, f)
 	c.out.Failed = true
@@ -61,7 +61,7 @@ func Convert(s *resolve.Server, spec fnconfig.Spec) *Output {
 		// The operator starts from a deep copy of spec.config.
 		var err error
 		if cfg, err = deepCopy(v.Spec.Config); err != nil {
-			c.fail(results.Finding{Field: "spec.config", Rule: "internal", Message: "cannot copy spec.config: " + err.Error()})
+			c.fail(results.Finding{Field: "spec.config", Rule: results.Internal, Message: "cannot copy spec.config: " + err.Error()})
 			return c.out
 		}
 	}

@@ -33,7 +33,7 @@ func (c *converter) incomingAuth() (*vmcpconfig.IncomingAuthConfig, bool) {
 		ia.OIDC = oidc
 	}
 	if in.AuthzConfig != nil && in.AuthzConfigRef != nil {
-		c.fail(results.Finding{Field: "spec.incomingAuth.authzConfigRef", Rule: "authz-mutually-exclusive",
+		c.fail(results.Finding{Field: "spec.incomingAuth.authzConfigRef", Rule: results.AuthzMutuallyExclusive,
 			Message: "authzConfig and authzConfigRef are mutually exclusive; use authzConfigRef to reference a shared MCPAuthzConfig, or remove it and keep authzConfig"})
 		return nil, false
 	}
@@ -63,14 +63,14 @@ func (c *converter) oidc(ref *toolhive.MCPOIDCConfigReference) (*vmcpconfig.OIDC
 	ns := c.s.Namespace
 	e, ok := c.s.Object(toolhive.KindMCPOIDCConfig, ref.Name)
 	if !ok {
-		c.fail(results.Finding{Field: field, CurrentValue: ref.Name, Rule: "oidc-config-not-found",
+		c.fail(results.Finding{Field: field, CurrentValue: ref.Name, Rule: results.OIDCConfigNotFound,
 			ConditionType: "OIDCConfigRefValidated", Reason: "OIDCConfigRefNotFound",
 			Message: fmt.Sprintf("MCPOIDCConfig %s not found: failed to get MCPOIDCConfig %s/%s: %s; add the MCPOIDCConfig to the input or fix the name",
 				ref.Name, ns, ref.Name, resolve.NotFound(toolhive.KindMCPOIDCConfig, ref.Name)) + c.s.WrongKindHint(toolhive.KindMCPOIDCConfig, ref.Name)})
 		return nil, false
 	}
 	if e.Invalid {
-		c.fail(results.Finding{Field: field, CurrentValue: ref.Name, Rule: "oidc-config-invalid",
+		c.fail(results.Finding{Field: field, CurrentValue: ref.Name, Rule: results.OIDCConfigInvalid,
 			ConditionType: "OIDCConfigRefValidated", Reason: "OIDCConfigRefNotValid",
 			Message: fmt.Sprintf("MCPOIDCConfig %s is not valid: see its own error results", ref.Name)})
 		return nil, false
@@ -80,7 +80,7 @@ func (c *converter) oidc(ref *toolhive.MCPOIDCConfigReference) (*vmcpconfig.OIDC
 	// the input carries.
 	if err := o.Validate(); err != nil {
 		msg := ": " + err.Error()
-		c.fail(results.Finding{Field: field, CurrentValue: ref.Name, Rule: "oidc-config-invalid",
+		c.fail(results.Finding{Field: field, CurrentValue: ref.Name, Rule: results.OIDCConfigInvalid,
 			ConditionType: "OIDCConfigRefValidated", Reason: "OIDCConfigRefNotValid",
 			Message: fmt.Sprintf("MCPOIDCConfig %s is not valid%s", ref.Name, msg)})
 		return nil, false
@@ -94,7 +94,7 @@ func (c *converter) oidc(ref *toolhive.MCPOIDCConfigReference) (*vmcpconfig.OIDC
 		out.Scopes = append([]string(nil), ref.Scopes...)
 	}
 	fail := func(path, msg string) (*vmcpconfig.OIDCConfig, bool) {
-		c.fail(results.Finding{Field: field, CurrentValue: ref.Name, Rule: "oidc-config-invalid",
+		c.fail(results.Finding{Field: field, CurrentValue: ref.Name, Rule: results.OIDCConfigInvalid,
 			ConditionType: "OIDCConfigRefValidated", Reason: "OIDCConfigRefNotValid",
 			Message: fmt.Sprintf("failed to create vmcp Config from VirtualMCPServer: failed to convert incoming auth: OIDC resolution failed from MCPOIDCConfig %q: %s (fix %s of MCPOIDCConfig %s)", ref.Name, msg, path, ref.Name)})
 		return nil, false
@@ -161,7 +161,7 @@ func (c *converter) inlineAuthz(a *toolhive.AuthzConfigRef) (*vmcpconfig.AuthzCo
 	switch a.Type {
 	case "inline":
 		if a.Inline == nil {
-			c.fail(results.Finding{Field: "spec.incomingAuth.authzConfig.inline", Rule: "authz-invalid",
+			c.fail(results.Finding{Field: "spec.incomingAuth.authzConfig.inline", Rule: results.AuthzInvalid,
 				Message: "inline must be set when spec.incomingAuth.authzConfig.type is 'inline'"})
 			return nil, false
 		}
@@ -173,7 +173,7 @@ func (c *converter) inlineAuthz(a *toolhive.AuthzConfigRef) (*vmcpconfig.AuthzCo
 		}
 		out = doc
 	default:
-		c.fail(results.Finding{Field: "spec.incomingAuth.authzConfig.type", CurrentValue: a.Type, Rule: "authz-invalid",
+		c.fail(results.Finding{Field: "spec.incomingAuth.authzConfig.type", CurrentValue: a.Type, Rule: results.AuthzInvalid,
 			Message: fmt.Sprintf("unsupported authzConfig type %q: use configMap or inline", a.Type)})
 		return nil, false
 	}
@@ -246,7 +246,7 @@ func (c *converter) authzConfigMap(ref *toolhive.ConfigMapAuthzRef) (*vmcpconfig
 	const field = "spec.incomingAuth.authzConfig.configMap"
 	ns := c.s.Namespace
 	bad := func(f, reason, msg string) (*vmcpconfig.AuthzConfig, bool) {
-		c.fail(results.Finding{Field: f, Rule: "authz-configmap-invalid", ConditionType: "AuthConfigured", Reason: reason,
+		c.fail(results.Finding{Field: f, Rule: results.AuthzConfigMapInvalid, ConditionType: "AuthConfigured", Reason: reason,
 			Message: "Authorization ConfigMap is invalid: " + msg})
 		return nil, false
 	}
@@ -282,9 +282,9 @@ func (c *converter) authzRef(name string) (*vmcpconfig.AuthzConfig, bool) {
 	const field = "spec.incomingAuth.authzConfigRef.name"
 	ns := c.s.Namespace
 	bad := func(reason, msg string) (*vmcpconfig.AuthzConfig, bool) {
-		rule := "authz-config-ref-invalid"
+		rule := results.AuthzConfigRefInvalid
 		if reason == "AuthzConfigRefNotFound" {
-			rule = "authz-config-not-found"
+			rule = results.AuthzConfigNotFound
 		}
 		c.fail(results.Finding{Field: field, CurrentValue: name, Rule: rule,
 			ConditionType: "AuthzConfigRefValidated", Reason: reason, Message: msg})
@@ -328,7 +328,7 @@ func (c *converter) primaryUpstream(authz *vmcpconfig.AuthzConfig) bool {
 	}
 	if explicit != "" {
 		if as == nil {
-			c.fail(results.Finding{Field: field, CurrentValue: explicit, Rule: "authz-primary-provider-requires-auth-server",
+			c.fail(results.Finding{Field: field, CurrentValue: explicit, Rule: results.AuthzPrimaryProviderRequiresAuthServer,
 				ConditionType: "AuthServerConfigValidated", Reason: "AuthzPrimaryProviderRequiresAuthServer",
 				Message: fmt.Sprintf("authz primaryUpstreamProvider %q set without an embedded auth server (spec.authServerConfig must be configured)", explicit)})
 			return false
@@ -339,7 +339,7 @@ func (c *converter) primaryUpstream(authz *vmcpconfig.AuthzConfig) bool {
 				return true
 			}
 		}
-		c.fail(results.Finding{Field: field, CurrentValue: explicit, Rule: "authz-upstream-unknown",
+		c.fail(results.Finding{Field: field, CurrentValue: explicit, Rule: results.AuthzUpstreamUnknown,
 			ConditionType: "AuthServerConfigValidated", Reason: "AuthzUpstreamUnknown",
 			Message: fmt.Sprintf("authz primaryUpstreamProvider %q does not match any upstream declared on spec.authServerConfig.upstreamProviders", explicit)})
 		return false

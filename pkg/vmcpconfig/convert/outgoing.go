@@ -81,7 +81,7 @@ func (c *converter) controllerOutgoing() (*vmcpconfig.OutgoingAuthConfig, map[st
 	excluded := map[string]bool{}
 	ok := map[string]bool{}
 	advise := func(field, cond, reason, msg string) {
-		c.warn(results.Finding{Field: field, Rule: "outgoing-auth-conversion-failed", ConditionType: cond, Reason: reason, Message: msg})
+		c.warn(results.Finding{Field: field, Rule: results.OutgoingAuthConversionFailed, ConditionType: cond, Reason: reason, Message: msg})
 	}
 	if o != nil && o.Default != nil {
 		st, msg, _ := c.backendStrategy(*o.Default, true)
@@ -164,38 +164,38 @@ func (c *converter) controllerOutgoing() (*vmcpconfig.OutgoingAuthConfig, map[st
 
 // backendStrategy converts one spec.outgoingAuth entry. It returns the error
 // message (operator wording) and a rule tag on failure.
-func (c *converter) backendStrategy(b toolhive.BackendAuthConfig, controller bool) (*vmcpconfig.BackendAuthStrategy, string, string) {
+func (c *converter) backendStrategy(b toolhive.BackendAuthConfig, controller bool) (*vmcpconfig.BackendAuthStrategy, string, results.Rule) {
 	switch b.Type {
 	case "discovered":
 		if controller {
-			return &vmcpconfig.BackendAuthStrategy{Type: "discovered"}, "", ""
+			return &vmcpconfig.BackendAuthStrategy{Type: "discovered"}, "", results.Rule{}
 		}
-		return &vmcpconfig.BackendAuthStrategy{Type: "unauthenticated"}, "", ""
+		return &vmcpconfig.BackendAuthStrategy{Type: "unauthenticated"}, "", results.Rule{}
 	case "externalAuthConfigRef":
 		if b.ExternalAuthConfigRef == nil || b.ExternalAuthConfigRef.Name == "" {
-			return nil, "externalAuthConfigRef type requires externalAuthConfigRef field", "external-auth-ref-missing"
+			return nil, "externalAuthConfigRef type requires externalAuthConfigRef field", results.ExternalAuthRefMissing
 		}
 		return c.externalStrategy(b.ExternalAuthConfigRef.Name, controller)
 	}
-	return nil, fmt.Sprintf("unknown backend auth type: %s", b.Type), "backend-auth-type-unknown"
+	return nil, fmt.Sprintf("unknown backend auth type: %s", b.Type), results.BackendAuthTypeUnknown
 }
 
 // externalStrategy converts an MCPExternalAuthConfig into a backend auth
 // strategy, as the operator does.
-func (c *converter) externalStrategy(name string, controller bool) (*vmcpconfig.BackendAuthStrategy, string, string) {
+func (c *converter) externalStrategy(name string, controller bool) (*vmcpconfig.BackendAuthStrategy, string, results.Rule) {
 	e, found := c.s.Object(toolhive.KindMCPExternalAuthConfig, name)
 	if !found {
-		return nil, fmt.Sprintf("failed to get MCPExternalAuthConfig %s/%s: %s", c.s.Namespace, name, resolve.NotFound(toolhive.KindMCPExternalAuthConfig, name)) + "; add the MCPExternalAuthConfig to the input or fix the name" + c.s.WrongKindHint(toolhive.KindMCPExternalAuthConfig, name), "external-auth-config-not-found"
+		return nil, fmt.Sprintf("failed to get MCPExternalAuthConfig %s/%s: %s", c.s.Namespace, name, resolve.NotFound(toolhive.KindMCPExternalAuthConfig, name)) + "; add the MCPExternalAuthConfig to the input or fix the name" + c.s.WrongKindHint(toolhive.KindMCPExternalAuthConfig, name), results.ExternalAuthConfigNotFound
 	}
 	if e.Invalid {
-		return nil, fmt.Sprintf("MCPExternalAuthConfig %s/%s is invalid; see its own error results", c.s.Namespace, name), "external-auth-config-invalid"
+		return nil, fmt.Sprintf("MCPExternalAuthConfig %s/%s is invalid; see its own error results", c.s.Namespace, name), results.ExternalAuthConfigInvalid
 	}
 	a := e.Obj.(*toolhive.MCPExternalAuthConfig)
 	if controller {
 		// The Valid condition its controller writes, whatever status the
 		// input carries.
 		if err := a.Validate(); err != nil {
-			return nil, fmt.Sprintf("invalid (ValidationFailed): %s", err), "external-auth-config-invalid"
+			return nil, fmt.Sprintf("invalid (ValidationFailed): %s", err), results.ExternalAuthConfigInvalid
 		}
 	}
 	sp := a.Spec
@@ -203,7 +203,7 @@ func (c *converter) externalStrategy(name string, controller bool) (*vmcpconfig.
 	case "tokenExchange":
 		t := sp.TokenExchange
 		if t == nil {
-			return nil, "token exchange config is nil", "external-auth-config-invalid"
+			return nil, "token exchange config is nil", results.ExternalAuthConfigInvalid
 		}
 		st := &vmcpconfig.TokenExchangeConfig{
 			TokenURL: t.TokenURL, ClientID: t.ClientID, Audience: t.Audience,
@@ -213,29 +213,29 @@ func (c *converter) externalStrategy(name string, controller bool) (*vmcpconfig.
 		if t.ClientSecretRef != nil {
 			st.ClientSecretEnv = vmcpconfig.TokenExchangeSecretEnv(name)
 		}
-		return &vmcpconfig.BackendAuthStrategy{Type: "token_exchange", TokenExchange: st}, "", ""
+		return &vmcpconfig.BackendAuthStrategy{Type: "token_exchange", TokenExchange: st}, "", results.Rule{}
 	case "headerInjection":
 		h := sp.HeaderInjection
 		if h == nil {
-			return nil, "header injection config is nil", "external-auth-config-invalid"
+			return nil, "header injection config is nil", results.ExternalAuthConfigInvalid
 		}
 		st := &vmcpconfig.HeaderInjectionConfig{HeaderName: h.HeaderName}
 		if h.ValueSecretRef != nil {
 			st.HeaderValueEnv = vmcpconfig.HeaderInjectionValueEnv(name)
 		}
-		return &vmcpconfig.BackendAuthStrategy{Type: "header_injection", HeaderInjection: st}, "", ""
+		return &vmcpconfig.BackendAuthStrategy{Type: "header_injection", HeaderInjection: st}, "", results.Rule{}
 	case "unauthenticated":
-		return &vmcpconfig.BackendAuthStrategy{Type: "unauthenticated"}, "", ""
+		return &vmcpconfig.BackendAuthStrategy{Type: "unauthenticated"}, "", results.Rule{}
 	case "upstreamInject":
 		u := sp.UpstreamInject
 		if u == nil {
-			return nil, "upstream inject config is nil", "external-auth-config-invalid"
+			return nil, "upstream inject config is nil", results.ExternalAuthConfigInvalid
 		}
-		return &vmcpconfig.BackendAuthStrategy{Type: "upstream_inject", UpstreamInject: &vmcpconfig.UpstreamInjectConfig{ProviderName: u.ProviderName}}, "", ""
+		return &vmcpconfig.BackendAuthStrategy{Type: "upstream_inject", UpstreamInject: &vmcpconfig.UpstreamInjectConfig{ProviderName: u.ProviderName}}, "", results.Rule{}
 	case "awsSts":
 		s := sp.AWSSts
 		if s == nil {
-			return nil, "AWS STS config is nil", "external-auth-config-invalid"
+			return nil, "AWS STS config is nil", results.ExternalAuthConfigInvalid
 		}
 		st := &vmcpconfig.AWSStsConfig{
 			Region: s.Region, Service: s.Service, FallbackRoleArn: s.FallbackRoleArn,
@@ -253,11 +253,11 @@ func (c *converter) externalStrategy(name string, controller bool) (*vmcpconfig.
 			}
 			st.RoleMappings = append(st.RoleMappings, rm)
 		}
-		return &vmcpconfig.BackendAuthStrategy{Type: "aws_sts", AWSSts: st}, "", ""
+		return &vmcpconfig.BackendAuthStrategy{Type: "aws_sts", AWSSts: st}, "", results.Rule{}
 	case "xaa":
 		x := sp.XAA
 		if x == nil {
-			return nil, "XAA config is nil", "external-auth-config-invalid"
+			return nil, "XAA config is nil", results.ExternalAuthConfigInvalid
 		}
 		st := &vmcpconfig.XAAConfig{
 			IdpTokenURL: x.IdpTokenURL, IdpClientID: x.IdpClientID, TargetTokenURL: x.TargetTokenURL,
@@ -274,11 +274,11 @@ func (c *converter) externalStrategy(name string, controller bool) (*vmcpconfig.
 				st.TargetClientSecretEnv = vmcpconfig.XAATargetSecretEnv(name)
 			}
 		}
-		return &vmcpconfig.BackendAuthStrategy{Type: "xaa", XAA: st}, "", ""
+		return &vmcpconfig.BackendAuthStrategy{Type: "xaa", XAA: st}, "", results.Rule{}
 	case "obo":
-		return nil, "failed to convert external auth config to strategy: vMCP OBO converter: on-behalf-of (OBO) external auth type requires an enterprise build" + supportedTypes, "external-auth-type-unsupported"
+		return nil, "failed to convert external auth config to strategy: vMCP OBO converter: on-behalf-of (OBO) external auth type requires an enterprise build" + supportedTypes, results.ExternalAuthTypeUnsupported
 	}
-	return nil, fmt.Sprintf("unsupported auth type: %s", sp.Type) + supportedTypes, "external-auth-type-unsupported"
+	return nil, fmt.Sprintf("unsupported auth type: %s", sp.Type) + supportedTypes, results.ExternalAuthTypeUnsupported
 }
 
 // supportedTypes is the fix for an MCPExternalAuthConfig type vMCP cannot use.

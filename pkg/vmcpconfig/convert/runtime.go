@@ -16,7 +16,7 @@ func (c *converter) telemetry() *vmcpconfig.TelemetryConfig {
 	ref := c.s.VMCP.Spec.TelemetryConfigRef
 	if ref == nil {
 		if c.s.VMCP.Spec.Config != nil && c.s.VMCP.Spec.Config.Telemetry != nil {
-			c.warn(results.Finding{Field: "spec.config.telemetry", Rule: "inline-telemetry-ignored", Reason: "InlineTelemetryIgnored",
+			c.warn(results.Finding{Field: "spec.config.telemetry", Rule: results.InlineTelemetryIgnored, Reason: "InlineTelemetryIgnored",
 				Message: "spec.config.telemetry is ignored by the operator; set spec.telemetryConfigRef to an MCPTelemetryConfig. Without that, GET /metrics is not registered and returns HTTP 406 from the MCP streamable handler."})
 		}
 		return nil
@@ -130,7 +130,7 @@ func (c *converter) optimizer(cfg *vmcpconfig.Config) {
 	ref := c.s.VMCP.Spec.EmbeddingServerRef
 	if ref == nil {
 		if cfg.Optimizer != nil && cfg.Optimizer.EmbeddingService != "" {
-			c.warn(results.Finding{Field: "spec.config.optimizer.embeddingService", Rule: "embedding-service-manual", Reason: "EmbeddingServiceManual",
+			c.warn(results.Finding{Field: "spec.config.optimizer.embeddingService", Rule: results.EmbeddingServiceManual, Reason: "EmbeddingServiceManual",
 				Message: "spec.config.optimizer.embeddingService is set manually; spec.embeddingServerRef is the recommended way to provision the embedding service"})
 		}
 		return
@@ -148,7 +148,7 @@ func (c *converter) optimizer(cfg *vmcpconfig.Config) {
 	}
 	if cfg.Optimizer.EmbeddingService != "" && cfg.Optimizer.EmbeddingService != es.Status.URL {
 		c.warn(results.Finding{Field: "spec.config.optimizer.embeddingService", CurrentValue: cfg.Optimizer.EmbeddingService, ProposedValue: es.Status.URL,
-			Rule: "embedding-service-overridden", Reason: "EmbeddingServiceOverridden",
+			Rule: results.EmbeddingServiceOverridden, Reason: "EmbeddingServiceOverridden",
 			Message: fmt.Sprintf("spec.config.optimizer.embeddingService is overridden by the URL of EmbeddingServer %s (%s); remove the manual value", ref.Name, es.Status.URL)})
 	}
 	cfg.Optimizer.EmbeddingService = es.Status.URL
