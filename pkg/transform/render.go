@@ -253,7 +253,7 @@ func (p *pipeline) decodeObject(n *yaml.RNode, ref results.Ref) {
 		}
 		p.report(ref, f)
 	}
-	for _, f := range missingRequired(kind, m) {
+	for _, f := range toolhive.MissingRequired(kind, m) {
 		if f.Severity == results.Error {
 			invalid = true
 		}

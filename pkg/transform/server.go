@@ -205,7 +205,7 @@ func (p *pipeline) validate(s *server, rs *resolve.Server) []results.Finding {
 	as := v.Spec.AuthServerConfig
 	var f findings
 	f.add(authserver.DeprecatedInboundGrantFields(as)...)
-	f.add(convert.ValidateSpec(v)...)
+	f.add(v.Validate()...)
 	f.add(authserver.ValidateAdmission(as, v.Spec.AuthServerUpstreamFilter)...)
 	f.add(checkDerivedNames(v.Name)...)
 	if pt := v.Spec.PodTemplateSpec; pt != nil && len(pt.Raw) > 0 {

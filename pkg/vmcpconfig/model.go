@@ -4,7 +4,8 @@
 // The structs mirror the vMCP v0.62.0 config types (unchanged in v0.63.0): the same field order, yaml
 // names and omitempty rules, so that go.yaml.in/yaml/v3 writes the same bytes
 // as the operator. The json tags let the same structs decode
-// VirtualMCPServer.spec.config, whose CRD schema is this config.
+// VirtualMCPServer.spec.config, whose CRD schema is this config. vMCP's own
+// checks of a composite tool (validate_composite.go) live beside the types.
 package vmcpconfig
 
 // Config is the whole config.yaml document.

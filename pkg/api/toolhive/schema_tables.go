@@ -9,7 +9,7 @@ package toolhive
 // tools) are written once and mounted where each kind embeds them.
 //
 // Left out on purpose, because a rule of their own reports them with a
-// precise message (see convert.ValidateSpec): the enums of
+// precise message (see VirtualMCPServer.Validate): the enums of
 // spec.incomingAuth.type, spec.outgoingAuth.source and the backends' and
 // default's type, spec.serviceType, spec.sessionAffinity,
 // spec.sessionStorage.provider, spec.config.aggregation.conflictResolution

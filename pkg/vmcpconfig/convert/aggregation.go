@@ -128,7 +128,7 @@ func (c *converter) compositeTools(inline []vmcpconfig.CompositeToolConfig, refs
 			// The operator has no controller for definitions (v0.62.0 and
 			// v0.63.0), so it copies one without status as it is; vMCP
 			// checks it at start.
-			if errs := ValidateCompositeTool("spec", &d.Spec); len(errs) > 0 {
+			if errs := vmcpconfig.ValidateCompositeTool("spec", &d.Spec); len(errs) > 0 {
 				c.warn(results.Finding{Field: field, CurrentValue: r.Name, Rule: results.CompositeToolRefRejectedAtStart,
 					Message: fmt.Sprintf("VirtualMCPCompositeToolDefinition %s is rendered as the operator renders it, but vMCP %s refuses it at start (the pod crash-loops): %s; fix the definition", r.Name, c.spec.Release().Version, joinSemicolon(errs))})
 			}

@@ -1,4 +1,4 @@
-package convert
+package vmcpconfig
 
 import (
 	"encoding/json"
@@ -12,8 +12,6 @@ import (
 	"text/template/parse"
 
 	"github.com/xeipuuv/gojsonschema"
-
-	"github.com/vmcp-render/vmcp-render/pkg/vmcpconfig"
 )
 
 // This file is vMCP's ValidateCompositeToolConfig (pkg/vmcp/config,
@@ -43,7 +41,7 @@ var (
 // ValidateCompositeTool checks a composite tool definition the way vMCP's
 // ValidateCompositeToolConfig does. It returns the problems that upstream
 // joins into "validation failed: <e1>; <e2>…", or nil when the tool is valid.
-func ValidateCompositeTool(path string, t *vmcpconfig.CompositeToolConfig) []string {
+func ValidateCompositeTool(path string, t *CompositeToolConfig) []string {
 	var errs []string
 	add := func(msg string) {
 		if msg != "" {
@@ -71,7 +69,7 @@ func ValidateCompositeTool(path string, t *vmcpconfig.CompositeToolConfig) []str
 }
 
 // validateParameters requires a JSON Schema of type object that compiles.
-func validateParameters(path string, params vmcpconfig.JSONMap) string {
+func validateParameters(path string, params JSONMap) string {
 	if len(params) == 0 {
 		return ""
 	}
@@ -94,7 +92,7 @@ func validateParameters(path string, params vmcpconfig.JSONMap) string {
 }
 
 // validateWorkflowSteps: ids first, then each step, then cycles.
-func validateWorkflowSteps(path string, steps []vmcpconfig.WorkflowStepConfig) string {
+func validateWorkflowSteps(path string, steps []WorkflowStepConfig) string {
 	ids := map[string]bool{}
 	for i, s := range steps {
 		if s.ID == "" {
@@ -116,7 +114,7 @@ func validateWorkflowSteps(path string, steps []vmcpconfig.WorkflowStepConfig) s
 	return ""
 }
 
-func validateWorkflowStep(path string, i int, s *vmcpconfig.WorkflowStepConfig, ids map[string]bool) string {
+func validateWorkflowStep(path string, i int, s *WorkflowStepConfig, ids map[string]bool) string {
 	if msg := validateStepType(path, i, s); msg != "" {
 		return msg
 	}
@@ -157,7 +155,7 @@ func stepType(t string) string {
 	return t
 }
 
-func validateStepType(path string, i int, s *vmcpconfig.WorkflowStepConfig) string {
+func validateStepType(path string, i int, s *WorkflowStepConfig) string {
 	// Only reachable without the CRD default (type: tool), e.g. in the vmcp binary.
 	if s.Type == "" && s.Tool != "" && s.Message != "" {
 		return fmt.Sprintf("%s[%d] cannot have both tool and message fields - use explicit type to clarify intent", path, i)
@@ -182,7 +180,7 @@ func validateStepType(path string, i int, s *vmcpconfig.WorkflowStepConfig) stri
 	return ""
 }
 
-func validateForEachStep(path string, i int, s *vmcpconfig.WorkflowStepConfig) string {
+func validateForEachStep(path string, i int, s *WorkflowStepConfig) string {
 	switch {
 	case s.Tool != "":
 		return fmt.Sprintf("%s[%d]: forEach step must not have 'tool' field", path, i)
@@ -234,7 +232,7 @@ func validateForEachStep(path string, i int, s *vmcpconfig.WorkflowStepConfig) s
 
 // invalidArgument returns the first string argument (in key order) that is
 // not a valid template. Non-string arguments are passed through untouched.
-func invalidArgument(args vmcpconfig.JSONMap) (string, error) {
+func invalidArgument(args JSONMap) (string, error) {
 	for _, k := range slices.Sorted(maps.Keys(args)) {
 		if s, ok := args[k].(string); ok {
 			if err := validateTemplate(s); err != nil {
@@ -245,7 +243,7 @@ func invalidArgument(args vmcpconfig.JSONMap) (string, error) {
 	return "", nil
 }
 
-func validateStepTemplates(path string, i int, s *vmcpconfig.WorkflowStepConfig) string {
+func validateStepTemplates(path string, i int, s *WorkflowStepConfig) string {
 	if k, err := invalidArgument(s.Arguments); err != nil {
 		return fmt.Sprintf("%s[%d].arguments[%s]: invalid template: %v", path, i, k, err)
 	}
@@ -268,7 +266,7 @@ func validateStepTemplates(path string, i int, s *vmcpconfig.WorkflowStepConfig)
 	return ""
 }
 
-func validateElicitationHandler(path string, i int, name string, h *vmcpconfig.ElicitationResponseConfig) string {
+func validateElicitationHandler(path string, i int, name string, h *ElicitationResponseConfig) string {
 	if h == nil {
 		return ""
 	}
@@ -285,7 +283,7 @@ func validateElicitationHandler(path string, i int, name string, h *vmcpconfig.E
 // dependencyCycle returns the step whose depth-first search finds a dependsOn
 // cycle, or "". Upstream starts the search from the steps in map order; we
 // start from them in declaration order.
-func dependencyCycle(steps []vmcpconfig.WorkflowStepConfig) string {
+func dependencyCycle(steps []WorkflowStepConfig) string {
 	deps := map[string][]string{}
 	for _, s := range steps {
 		deps[s.ID] = s.DependsOn
@@ -320,7 +318,7 @@ type stepFieldRef struct{ step, field string }
 // validateDefaultResults requires defaultResults[<field>] on every step that
 // may be skipped (it has a condition, or onError.action continue) for each
 // of its output fields that a step or the output references.
-func validateDefaultResults(path string, steps []vmcpconfig.WorkflowStepConfig, out *vmcpconfig.OutputConfig) string {
+func validateDefaultResults(path string, steps []WorkflowStepConfig, out *OutputConfig) string {
 	skippable := map[string]bool{}
 	for _, s := range steps {
 		if s.Condition != "" || (s.OnError != nil && s.OnError.Action == "continue") {
@@ -375,7 +373,7 @@ func validateDefaultResults(path string, steps []vmcpconfig.WorkflowStepConfig, 
 
 // stepRefsOfStep reads the condition, the string arguments and the message
 // (not a forEach step's collection or inner step).
-func stepRefsOfStep(s *vmcpconfig.WorkflowStepConfig) ([]stepFieldRef, error) {
+func stepRefsOfStep(s *WorkflowStepConfig) ([]stepFieldRef, error) {
 	var refs []stepFieldRef
 	if s.Condition != "" {
 		r, err := stepRefsOfTemplate(s.Condition)
@@ -403,7 +401,7 @@ func stepRefsOfStep(s *vmcpconfig.WorkflowStepConfig) ([]stepFieldRef, error) {
 	return uniqueRefs(refs), nil
 }
 
-func stepRefsOfOutput(props map[string]vmcpconfig.OutputProperty) ([]stepFieldRef, error) {
+func stepRefsOfOutput(props map[string]OutputProperty) ([]stepFieldRef, error) {
 	var refs []stepFieldRef
 	for _, k := range slices.Sorted(maps.Keys(props)) {
 		p := props[k]

@@ -1,4 +1,4 @@
-package convert
+package vmcpconfig
 
 import (
 	"strings"
@@ -7,18 +7,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"sigs.k8s.io/yaml"
-
-	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
-	"github.com/vmcp-render/vmcp-render/pkg/vmcpconfig"
 )
 
 const inline0 = "spec.config.compositeTools[0]"
 
 // compositeTool decodes a CompositeToolConfig from YAML the way the pipeline
 // does (YAML to JSON, numbers as float64).
-func compositeTool(t *testing.T, doc string) vmcpconfig.CompositeToolConfig {
+func compositeTool(t *testing.T, doc string) CompositeToolConfig {
 	t.Helper()
-	var ct vmcpconfig.CompositeToolConfig
+	var ct CompositeToolConfig
 	require.NoError(t, yaml.Unmarshal([]byte(doc), &ct))
 	return ct
 }
@@ -316,63 +313,6 @@ steps:
 			default:
 				assert.Equal(t, tc.want, got, tc.reason)
 			}
-		})
-	}
-}
-
-// TestValidateSpecCompositeTools covers the inline composite-tool checks of
-// VirtualMCPServer.Validate() as ValidateSpec reports them: the
-// duplicate check first, then the tool's own validation, one finding per tool.
-func TestValidateSpecCompositeTools(t *testing.T) {
-	valid := "{name: a, description: d, steps: [{id: s, type: tool, tool: w.t}]}"
-	cases := []struct {
-		reason string
-		tools  string
-		// want maps field to the exact message; every composite finding must be listed.
-		want map[string]string
-	}{
-		{
-			reason: "valid tools give no finding",
-			tools:  "[" + valid + ", {name: b, description: d, steps: [{id: s, type: tool, tool: w.t}]}]",
-			want:   map[string]string{},
-		},
-		{
-			reason: "a duplicate name is reported instead of the tool's own problems",
-			tools:  "[" + valid + ", {name: a, steps: []}]",
-			want:   map[string]string{"spec.config.compositeTools[1].name": `spec.config.compositeTools[1].name "a" is duplicated`},
-		},
-		{
-			reason: "an empty name counts as a name for duplicates, as upstream",
-			tools:  "[{name: '', description: d, steps: [{id: s, type: tool, tool: w.t}]}, {name: '', description: d, steps: [{id: s, type: tool, tool: w.t}]}]",
-			want: map[string]string{
-				"spec.config.compositeTools[0]":      "validation failed: spec.config.compositeTools[0].name is required",
-				"spec.config.compositeTools[1].name": `spec.config.compositeTools[1].name "" is duplicated`,
-			},
-		},
-		{
-			reason: "each invalid tool has its own finding, with its own index",
-			tools:  "[" + valid + ", {name: b, description: d, steps: [{id: s, type: tool, tool: 'w t'}]}]",
-			want:   map[string]string{"spec.config.compositeTools[1]": "validation failed: spec.config.compositeTools[1].steps[0].tool must be a valid tool name"},
-		},
-	}
-	for _, tc := range cases {
-		t.Run(tc.reason, func(t *testing.T) {
-			var tools []vmcpconfig.CompositeToolConfig
-			require.NoError(t, yaml.Unmarshal([]byte(tc.tools), &tools))
-			v := &toolhive.VirtualMCPServer{Spec: toolhive.VirtualMCPServerSpec{
-				GroupRef: &toolhive.MCPGroupRef{Name: "g"}, IncomingAuth: &toolhive.IncomingAuthConfig{Type: "anonymous"},
-				ServiceType: "ClusterIP", SessionAffinity: "ClientIP",
-				Config: &vmcpconfig.Config{CompositeTools: tools},
-			}}
-			got := map[string]string{}
-			for _, f := range ValidateSpec(v) {
-				if strings.HasPrefix(f.Field, "spec.config.compositeTools") {
-					assert.Equal(t, "Valid", f.ConditionType)
-					assert.Equal(t, "ValidationFailed", f.Reason)
-					got[f.Field] = f.Message
-				}
-			}
-			assert.Equal(t, tc.want, got)
 		})
 	}
 }

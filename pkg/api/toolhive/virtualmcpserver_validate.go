@@ -1,4 +1,4 @@
-package convert
+package toolhive
 
 import (
 	"fmt"
@@ -7,15 +7,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
 	"github.com/vmcp-render/vmcp-render/pkg/results"
 	"github.com/vmcp-render/vmcp-render/pkg/vmcpconfig"
 )
 
-// ValidateSpec runs VirtualMCPServer.Validate() and the CRD's admission
-// (CEL) rules that a cluster would enforce before the
-// operator ever saw the object. All problems are returned, not just the first.
-func ValidateSpec(v *toolhive.VirtualMCPServer) []results.Finding {
+// Validate runs the operator's VirtualMCPServer.Validate() (on its v1beta1
+// API type) and the CRD's admission (CEL) rules that a cluster enforces before the operator ever sees
+// the object. All problems are returned, not just the first.
+func (v *VirtualMCPServer) Validate() []results.Finding {
 	var fs []results.Finding
 	bad := func(field string, rule results.Rule, msg string, cur any) {
 		fs = append(fs, results.Finding{Severity: results.Error, Field: field, Rule: rule, CurrentValue: cur, Message: msg,
@@ -139,7 +138,7 @@ func ValidateSpec(v *toolhive.VirtualMCPServer) []results.Finding {
 	return fs
 }
 
-func validateConfig(v *toolhive.VirtualMCPServer, c *vmcpconfig.Config) []results.Finding {
+func validateConfig(v *VirtualMCPServer, c *vmcpconfig.Config) []results.Finding {
 	var fs []results.Finding
 	bad := func(field string, rule results.Rule, msg string, cur any) {
 		fs = append(fs, results.Finding{Severity: results.Error, Field: field, Rule: rule, CurrentValue: cur, Message: msg,
@@ -177,7 +176,7 @@ func validateConfig(v *toolhive.VirtualMCPServer, c *vmcpconfig.Config) []result
 			continue
 		}
 		seen[t.Name] = true
-		if errs := ValidateCompositeTool(fmt.Sprintf("spec.config.compositeTools[%d]", i), &t); len(errs) > 0 {
+		if errs := vmcpconfig.ValidateCompositeTool(fmt.Sprintf("spec.config.compositeTools[%d]", i), &t); len(errs) > 0 {
 			bad(fmt.Sprintf("spec.config.compositeTools[%d]", i), results.CompositeToolInvalid, "validation failed: "+strings.Join(errs, "; "), nil)
 		}
 	}

@@ -1,4 +1,4 @@
-package transform
+package toolhive
 
 import (
 	"os"
@@ -11,7 +11,6 @@ import (
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/vmcp-render/vmcp-render/internal/testpaths"
-	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
 )
 
 // crdRequired reads an upstream CRD (testdata/crds) and lists
@@ -74,13 +73,13 @@ func crdRequired(t *testing.T, file string) (string, []string) {
 // the upstream CRDs declare, and the covered set inside it.
 func TestRequiredPathsMatchCRDs(t *testing.T) {
 	files := map[string]string{
-		toolhive.KindVirtualMCPServer:                  "toolhive.stacklok.dev_virtualmcpservers.yaml",
-		toolhive.KindMCPExternalAuthConfig:             "toolhive.stacklok.dev_mcpexternalauthconfigs.yaml",
-		toolhive.KindMCPOIDCConfig:                     "toolhive.stacklok.dev_mcpoidcconfigs.yaml",
-		toolhive.KindMCPAuthzConfig:                    "toolhive.stacklok.dev_mcpauthzconfigs.yaml",
-		toolhive.KindMCPTelemetryConfig:                "toolhive.stacklok.dev_mcptelemetryconfigs.yaml",
-		toolhive.KindMCPToolConfig:                     "toolhive.stacklok.dev_mcptoolconfigs.yaml",
-		toolhive.KindVirtualMCPCompositeToolDefinition: "toolhive.stacklok.dev_virtualmcpcompositetooldefinitions.yaml",
+		KindVirtualMCPServer:                  "toolhive.stacklok.dev_virtualmcpservers.yaml",
+		KindMCPExternalAuthConfig:             "toolhive.stacklok.dev_mcpexternalauthconfigs.yaml",
+		KindMCPOIDCConfig:                     "toolhive.stacklok.dev_mcpoidcconfigs.yaml",
+		KindMCPAuthzConfig:                    "toolhive.stacklok.dev_mcpauthzconfigs.yaml",
+		KindMCPTelemetryConfig:                "toolhive.stacklok.dev_mcptelemetryconfigs.yaml",
+		KindMCPToolConfig:                     "toolhive.stacklok.dev_mcptoolconfigs.yaml",
+		KindVirtualMCPCompositeToolDefinition: "toolhive.stacklok.dev_virtualmcpcompositetooldefinitions.yaml",
 	}
 	for kind, file := range files {
 		got, want := crdRequired(t, file)
@@ -90,7 +89,7 @@ func TestRequiredPathsMatchCRDs(t *testing.T) {
 		assert.Equal(t, want, have, "required paths of %s", kind)
 	}
 	table := map[string]bool{}
-	for _, p := range requiredPaths[toolhive.KindVirtualMCPServer] {
+	for _, p := range requiredPaths[KindVirtualMCPServer] {
 		table[p] = true
 	}
 	for p := range coveredRequired {
@@ -110,22 +109,22 @@ func TestMissingRequired(t *testing.T) {
 		obj    string
 		want   []string
 	}{
-		{"a missing top-level spec field", toolhive.KindMCPOIDCConfig, `spec: {inline: {}}`, []string{"spec.inline.issuer", "spec.type"}},
-		{"a required field under an absent parent is not required", toolhive.KindMCPOIDCConfig, `spec: {type: kubernetesServiceAccount}`, nil},
-		{"null counts as missing", toolhive.KindMCPAuthzConfig, `spec: {type: cedarv1, config: null}`, []string{"spec.config"}},
-		{"every list item is checked, with its index", toolhive.KindVirtualMCPServer,
+		{"a missing top-level spec field", KindMCPOIDCConfig, `spec: {inline: {}}`, []string{"spec.inline.issuer", "spec.type"}},
+		{"a required field under an absent parent is not required", KindMCPOIDCConfig, `spec: {type: kubernetesServiceAccount}`, nil},
+		{"null counts as missing", KindMCPAuthzConfig, `spec: {type: cedarv1, config: null}`, []string{"spec.config"}},
+		{"every list item is checked, with its index", KindVirtualMCPServer,
 			`spec: {authServerConfig: {upstreamProviders: [{name: a, type: oidc, oidcConfig: {issuerUrl: x}}, {type: oidc, oidcConfig: {}}]}}`,
 			[]string{"spec.authServerConfig.upstreamProviders[1].name", "spec.authServerConfig.upstreamProviders[1].oidcConfig.issuerUrl"}},
-		{"every map value is checked, keys in order", toolhive.KindVirtualMCPServer,
+		{"every map value is checked, keys in order", KindVirtualMCPServer,
 			`spec: {config: {outgoingAuth: {source: inline, backends: {b: {type: headerInjection, headerInjection: {}}, a: {type: upstreamInject, upstreamInject: {}}}}}}`,
 			[]string{"spec.config.outgoingAuth.backends.a.upstreamInject.providerName", "spec.config.outgoingAuth.backends.b.headerInjection.headerName"}},
-		{"paths another check reports are skipped", toolhive.KindVirtualMCPServer, `spec: {groupRef: {}}`, nil},
-		{"a wrong type is left to the decoder", toolhive.KindMCPOIDCConfig, `spec: {type: inline, inline: "x"}`, nil},
-		{"a kind without required fields", toolhive.KindMCPGroup, `spec: {}`, nil},
+		{"paths another check reports are skipped", KindVirtualMCPServer, `spec: {groupRef: {}}`, nil},
+		{"a wrong type is left to the decoder", KindMCPOIDCConfig, `spec: {type: inline, inline: "x"}`, nil},
+		{"a kind without required fields", KindMCPGroup, `spec: {}`, nil},
 	}
 	for _, tc := range cases {
 		var got []string
-		for _, fe := range missingRequired(tc.kind, obj(tc.obj)) {
+		for _, fe := range MissingRequired(tc.kind, obj(tc.obj)) {
 			got = append(got, fe.Field)
 			assert.Contains(t, fe.Message, "required field is missing", tc.reason)
 		}

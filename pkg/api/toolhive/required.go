@@ -1,4 +1,4 @@
-package transform
+package toolhive
 
 import (
 	"maps"
@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/vmcp-render/vmcp-render/pkg/api/toolhive"
 	"github.com/vmcp-render/vmcp-render/pkg/results"
 )
 
@@ -108,7 +107,7 @@ var authServerRequired = []string{
 // "{}" every map value). The API server rejects an object that lacks one
 // whose parent is present, so the operator never sees it.
 var requiredPaths = map[string][]string{
-	toolhive.KindVirtualMCPServer: append([]string{
+	KindVirtualMCPServer: append([]string{
 		"spec.authServerUpstreamFilter.rules",
 		"spec.authServerUpstreamFilter.rules[].groups",
 		"spec.authServerUpstreamFilter.rules[].upstreamProviders",
@@ -179,8 +178,8 @@ var requiredPaths = map[string][]string{
 		"spec.sessionStorage.tls.caCertSecretRef.key",
 		"spec.sessionStorage.tls.caCertSecretRef.name",
 		"spec.telemetryConfigRef.name",
-	}, prefixed("spec.authServerConfig", authServerRequired)...),
-	toolhive.KindMCPExternalAuthConfig: append([]string{
+	}, prefixedPaths("spec.authServerConfig", authServerRequired)...),
+	KindMCPExternalAuthConfig: append([]string{
 		"spec.awsSts.region",
 		"spec.awsSts.roleMappings[].roleArn",
 		"spec.bearerToken.tokenSecretRef",
@@ -205,26 +204,26 @@ var requiredPaths = map[string][]string{
 		"spec.xaa.targetClientSecretRef.key",
 		"spec.xaa.targetClientSecretRef.name",
 		"spec.xaa.targetTokenUrl",
-	}, prefixed("spec.embeddedAuthServer", authServerRequired)...),
-	toolhive.KindMCPOIDCConfig: {
+	}, prefixedPaths("spec.embeddedAuthServer", authServerRequired)...),
+	KindMCPOIDCConfig: {
 		"spec.inline.caBundleRef.configMapRef.key",
 		"spec.inline.clientSecretRef.key",
 		"spec.inline.clientSecretRef.name",
 		"spec.inline.issuer",
 		"spec.type",
 	},
-	toolhive.KindMCPAuthzConfig: {
+	KindMCPAuthzConfig: {
 		"spec.config",
 		"spec.type",
 	},
-	toolhive.KindMCPTelemetryConfig: {
+	KindMCPTelemetryConfig: {
 		"spec.openTelemetry.caBundleRef.configMapRef.key",
 		"spec.openTelemetry.sensitiveHeaders[].name",
 		"spec.openTelemetry.sensitiveHeaders[].secretKeyRef",
 		"spec.openTelemetry.sensitiveHeaders[].secretKeyRef.key",
 		"spec.openTelemetry.sensitiveHeaders[].secretKeyRef.name",
 	},
-	toolhive.KindVirtualMCPCompositeToolDefinition: {
+	KindVirtualMCPCompositeToolDefinition: {
 		"spec.name",
 		"spec.output.properties",
 		"spec.output.properties{}.type",
@@ -266,7 +265,7 @@ var coveredRequired = map[string]bool{
 	"spec.authServerConfig.inboundGrants.tokenExchange.delegateClients[].clientSecretRef.name": true,
 }
 
-func prefixed(prefix string, paths []string) []string {
+func prefixedPaths(prefix string, paths []string) []string {
 	out := make([]string, len(paths))
 	for i, p := range paths {
 		out[i] = prefix + "." + p
@@ -274,13 +273,13 @@ func prefixed(prefix string, paths []string) []string {
 	return out
 }
 
-// missingRequired reports the required properties obj lacks (after CRD
+// MissingRequired reports the required properties obj lacks (after CRD
 // defaulting, which fills every required property that has a default): an
 // error, or a warning where the operator falls back to a value.
-func missingRequired(kind string, obj map[string]any) []results.Finding {
+func MissingRequired(kind string, obj map[string]any) []results.Finding {
 	var out []results.Finding
 	for _, p := range requiredPaths[kind] {
-		if kind == toolhive.KindVirtualMCPServer && coveredRequired[p] {
+		if kind == KindVirtualMCPServer && coveredRequired[p] {
 			continue
 		}
 		for _, miss := range missing(obj, schemaSegments(p), "") {
