@@ -99,7 +99,7 @@ type vmcpCase struct {
 // BuildAuthServerRunConfig.
 func loadVMCP(t *testing.T, obj map[string]any, oidcIssuer string) vmcpCase {
 	t.Helper()
-	o, ferrs, err := toolhive.Decode(toolhive.KindVirtualMCPServer, obj)
+	o, ferrs, err := toolhive.Decode(toolhive.KindVirtualMCPServer, obj, "v0.63.0")
 	require.NoError(t, err)
 	require.Empty(t, ferrs, "the input decodes cleanly")
 	v, ok := o.(*toolhive.VirtualMCPServer)
@@ -145,7 +145,7 @@ func loadGolden(t *testing.T, caseDir string) (vmcpCase, []map[string]any) {
 	if ref, _ := path(v, "spec", "incomingAuth", "oidcConfigRef", "name").(string); ref != "" {
 		doc := findDoc(in, "MCPOIDCConfig", ref)
 		require.NotNil(t, doc)
-		o, ferrs, err := toolhive.Decode(toolhive.KindMCPOIDCConfig, doc)
+		o, ferrs, err := toolhive.Decode(toolhive.KindMCPOIDCConfig, doc, "v0.63.0")
 		require.NoError(t, err)
 		require.Empty(t, ferrs)
 		oidc := o.(*toolhive.MCPOIDCConfig)

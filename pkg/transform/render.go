@@ -230,26 +230,14 @@ func (p *pipeline) decodeObject(n *yaml.RNode, ref results.Ref) {
 		p.report(ref, results.Finding{Severity: results.Error, Rule: results.Malformed, Message: fmt.Sprintf("%s %s cannot be read: %s; fix its YAML", kind, n.GetName(), msg)})
 		return
 	}
-	obj, ferrs, err := toolhive.Decode(kind, m)
+	obj, fs, err := toolhive.Decode(kind, m, p.spec.Release().Version)
 	if err != nil {
 		return
 	}
 	invalid := metaInvalid
-	for _, fe := range ferrs {
-		f := results.Finding{Severity: results.Error, Rule: results.Schema, Field: fe.Path, Message: fe.Message}
-		switch {
-		case fe.Dropped && fe.Unknown:
-			f.Severity, f.Rule = results.Warning, results.FieldIgnored
-			f.Message = "unknown field, ignored by the operator: remove it or fix its spelling"
-		case fe.Dropped:
-			f.Severity, f.Rule = results.Warning, results.FieldIgnored
-			f.Message += "; the operator ignores this value"
-		case fe.Unknown:
+	for _, f := range fs {
+		if f.Severity == results.Error {
 			invalid = true
-			f.Message = fmt.Sprintf("unknown field: the %s CRD (ToolHive %s) has no such field; remove it or fix its spelling", kind, p.spec.Release().Version)
-		default:
-			invalid = true
-			f.Message += "; fix the value to match the CRD schema"
 		}
 		p.report(ref, f)
 	}
@@ -322,7 +310,7 @@ func (p *pipeline) malformed(i int, n *yaml.RNode, prob *input.Problem, label st
 	if !toolhive.IsToolHive(o.APIVersion) || o.Name == "" || !slices.Contains(toolhive.Kinds(), o.Kind) {
 		return
 	}
-	stub, _, err := toolhive.Decode(o.Kind, map[string]any{"metadata": map[string]any{"name": o.Name}})
+	stub, _, err := toolhive.Decode(o.Kind, map[string]any{"metadata": map[string]any{"name": o.Name}}, p.spec.Release().Version)
 	if err != nil {
 		return
 	}

@@ -22,7 +22,7 @@ import (
 // float64 and nil. Anything that JSON cannot carry (NaN, channels...) is
 // reported and replaced by null.
 type normalizer struct {
-	errs []FieldError
+	errs []fieldError
 }
 
 func (n *normalizer) value(v any, path string) any {
@@ -76,7 +76,7 @@ func (n *normalizer) value(v any, path string) any {
 		}
 		f, err := x.Float64()
 		if err != nil {
-			n.errs = append(n.errs, FieldError{Path: path, Message: fmt.Sprintf("invalid number %q", string(x))})
+			n.errs = append(n.errs, fieldError{Path: path, Message: fmt.Sprintf("invalid number %q", string(x))})
 			return nil
 		}
 		return n.float(f, path)
@@ -88,12 +88,12 @@ func (n *normalizer) value(v any, path string) any {
 	// Typed maps, slices and structs: let encoding/json shape them.
 	data, err := json.Marshal(v)
 	if err != nil {
-		n.errs = append(n.errs, FieldError{Path: path, Message: "value cannot be represented in JSON"})
+		n.errs = append(n.errs, fieldError{Path: path, Message: "value cannot be represented in JSON"})
 		return nil
 	}
 	var out any
 	if err := sigsjson.UnmarshalCaseSensitivePreserveInts(data, &out); err != nil {
-		n.errs = append(n.errs, FieldError{Path: path, Message: "value cannot be represented in JSON"})
+		n.errs = append(n.errs, fieldError{Path: path, Message: "value cannot be represented in JSON"})
 		return nil
 	}
 	return out
@@ -101,7 +101,7 @@ func (n *normalizer) value(v any, path string) any {
 
 func (n *normalizer) float(f float64, path string) any {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
-		n.errs = append(n.errs, FieldError{Path: path, Message: "not a finite number"})
+		n.errs = append(n.errs, fieldError{Path: path, Message: "not a finite number"})
 		return nil
 	}
 	return f
@@ -143,7 +143,7 @@ type checker struct {
 	info kindInfo
 	// rules are the kind's CRD constraints (nil for lenient kinds).
 	rules constraints
-	errs  []FieldError
+	errs  []fieldError
 }
 
 func newChecker(info kindInfo) *checker {
@@ -172,7 +172,7 @@ func hasOwnDecoder(t reflect.Type) bool {
 }
 
 func (c *checker) fail(path string, m mode, msg string) {
-	c.errs = append(c.errs, FieldError{Path: path, Message: msg, Dropped: m.dropped})
+	c.errs = append(c.errs, fieldError{Path: path, Message: msg, Dropped: m.dropped})
 }
 
 // value checks v against t at path (display path) / spath (schema path, with
@@ -286,9 +286,9 @@ func (c *checker) object(v any, t reflect.Type, path, spath string, m mode) (any
 			switch {
 			case !m.reportUnknown:
 			case preserved:
-				c.errs = append(c.errs, FieldError{Path: p, Message: "unknown field, ignored by the operator", Dropped: true, Unknown: true})
+				c.errs = append(c.errs, fieldError{Path: p, Message: "unknown field, ignored by the operator", Dropped: true, Unknown: true})
 			default:
-				c.errs = append(c.errs, FieldError{Path: p, Message: "unknown field", Dropped: m.dropped, Unknown: true})
+				c.errs = append(c.errs, fieldError{Path: p, Message: "unknown field", Dropped: m.dropped, Unknown: true})
 			}
 			continue
 		}

@@ -300,7 +300,7 @@ func TestEveryPatternAndFormatEnforced(t *testing.T) {
 				}
 				require.NotNil(t, v, "no candidate breaks %s; add one", r.pattern)
 			}
-			_, errs, err := Decode(kind, objectAt(r.path, v))
+			_, errs, err := decode(kind, objectAt(r.path, v))
 			require.NoError(t, err)
 			found := false
 			for _, e := range errs {

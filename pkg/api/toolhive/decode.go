@@ -7,10 +7,13 @@ import (
 	"strings"
 
 	sigsjson "sigs.k8s.io/json"
+
+	"github.com/vmcp-render/vmcp-render/pkg/results"
 )
 
-// FieldError is one problem found while decoding an object.
-type FieldError struct {
+// fieldError is one problem found while decoding an object, before Decode
+// words it as a finding.
+type fieldError struct {
 	// Path is dotted from the object root, list indices as [i], e.g.
 	// spec.config.compositeTools[0].steps[1].type. Empty when unknown.
 	Path    string
@@ -25,7 +28,7 @@ type FieldError struct {
 	Unknown bool
 }
 
-func (e FieldError) Error() string {
+func (e fieldError) Error() string {
 	if e.Path == "" {
 		return e.Message
 	}
@@ -112,14 +115,40 @@ func IsStrict(kind string) bool {
 // server: CRD defaults are applied first, nulls are pruned, then the object
 // is decoded case-sensitively. obj is not modified.
 //
-// Every schema problem becomes a FieldError with its path: unknown fields
+// Every schema problem becomes a finding on its path: unknown fields
 // (strict kinds only; under status they are ignored), wrong JSON types,
-// out-of-range integers and values a field's own decoder rejects (durations,
-// times...). A value with a problem is left out of the decode, so the
-// returned object is a best effort whenever FieldErrors are returned.
+// out-of-range integers, values a field's own decoder rejects (durations,
+// times...) and the CRD's validation rules. Most are schema errors (the API
+// server refuses the object); a problem the operator silently ignores is a
+// field-ignored warning. A value with a problem is left out of the decode,
+// so the returned object is a best effort whenever a finding is an error.
+// release names the ToolHive release whose CRD is meant, for the message.
 //
 // The error is non-nil only for a kind Decode does not know.
-func Decode(kind string, obj map[string]any) (Object, []FieldError, error) {
+func Decode(kind string, obj map[string]any, release string) (Object, []results.Finding, error) {
+	o, errs, err := decode(kind, obj)
+	var out []results.Finding
+	for _, fe := range errs {
+		f := results.Finding{Severity: results.Error, Rule: results.Schema, Field: fe.Path, Message: fe.Message}
+		switch {
+		case fe.Dropped && fe.Unknown:
+			f.Severity, f.Rule = results.Warning, results.FieldIgnored
+			f.Message = "unknown field, ignored by the operator: remove it or fix its spelling"
+		case fe.Dropped:
+			f.Severity, f.Rule = results.Warning, results.FieldIgnored
+			f.Message += "; the operator ignores this value"
+		case fe.Unknown:
+			f.Message = fmt.Sprintf("unknown field: the %s CRD (ToolHive %s) has no such field; remove it or fix its spelling", kind, release)
+		default:
+			f.Message += "; fix the value to match the CRD schema"
+		}
+		out = append(out, f)
+	}
+	return o, out, err
+}
+
+// decode is Decode with the problems as the checker words them.
+func decode(kind string, obj map[string]any) (Object, []fieldError, error) {
 	ki, ok := lookupKind(kind)
 	if !ok {
 		return nil, nil, fmt.Errorf("unsupported kind %q", kind)
@@ -142,7 +171,7 @@ func Decode(kind string, obj map[string]any) (Object, []FieldError, error) {
 	data, err := json.Marshal(clean)
 	if err != nil {
 		// The checker only keeps JSON values; this is a safety net.
-		return out, append(errs, FieldError{Message: "cannot encode object: " + err.Error()}), nil
+		return out, append(errs, fieldError{Message: "cannot encode object: " + err.Error()}), nil
 	}
 	strictErrs, err := sigsjson.UnmarshalStrict(data, out)
 	errs = append(errs, leftoverErrors(strictErrs, err)...)
@@ -155,10 +184,10 @@ func Decode(kind string, obj map[string]any) (Object, []FieldError, error) {
 // leftoverErrors converts what the final decode still reports. The checker
 // removes every problem it knows about first, so these only show up if the
 // checker and the decoder disagree.
-func leftoverErrors(strictErrs []error, err error) []FieldError {
-	var out []FieldError
+func leftoverErrors(strictErrs []error, err error) []fieldError {
+	var out []fieldError
 	for _, se := range strictErrs {
-		fe := FieldError{Message: se.Error()}
+		fe := fieldError{Message: se.Error()}
 		var pe sigsjson.FieldError
 		if errors.As(se, &pe) {
 			fe.Path = pe.FieldPath()
@@ -169,7 +198,7 @@ func leftoverErrors(strictErrs []error, err error) []FieldError {
 		out = append(out, fe)
 	}
 	if err != nil {
-		fe := FieldError{Message: err.Error()}
+		fe := fieldError{Message: err.Error()}
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
 			fe.Path = te.Field

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/vmcp-render/vmcp-render/pkg/results"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -44,13 +45,13 @@ func parseYAML(t *testing.T, s string) map[string]any {
 	return m
 }
 
-// fe is the comparable part of a FieldError.
+// fe is the comparable part of a fieldError.
 type fe struct {
 	Path    string
 	Dropped bool
 }
 
-func pathsOf(errs []FieldError) []fe {
+func pathsOf(errs []fieldError) []fe {
 	out := []fe{}
 	for _, e := range errs {
 		out = append(out, fe{e.Path, e.Dropped})
@@ -397,7 +398,7 @@ func TestDecode(t *testing.T) {
 			if in == nil {
 				in = parseYAML(t, tc.yaml)
 			}
-			o, errs, err := Decode(tc.kind, in)
+			o, errs, err := decode(tc.kind, in)
 			require.NoError(t, err)
 			require.NotNil(t, o)
 			want := tc.wantErrs
@@ -416,7 +417,7 @@ func TestDecode(t *testing.T) {
 }
 
 func TestDecodeUnknownKind(t *testing.T) {
-	_, _, err := Decode("MCPRegistry", map[string]any{})
+	_, _, err := decode("MCPRegistry", map[string]any{})
 	assert.Error(t, err, "kinds the render does not read are refused")
 }
 
@@ -424,7 +425,7 @@ func TestDecodeDoesNotModifyInput(t *testing.T) {
 	in := parseYAML(t, vmcpHead+"spec:\n  outgoingAuth: {}\n  replicas: x\n")
 	before, err := json.Marshal(in)
 	require.NoError(t, err)
-	_, _, err = Decode(KindVirtualMCPServer, in)
+	_, _, err = decode(KindVirtualMCPServer, in)
 	require.NoError(t, err)
 	after, err := json.Marshal(in)
 	require.NoError(t, err)
@@ -441,7 +442,7 @@ func TestDecodeGoldenInputs(t *testing.T) {
 			if !IsToolHive(apiVersion) {
 				continue
 			}
-			o, errs, err := Decode(kind, doc)
+			o, errs, err := decode(kind, doc)
 			require.NoError(t, err, "%s %s", dir, kind)
 			assert.Empty(t, errs, "%s %s/%s", dir, kind, o.GetName())
 			decoded++
@@ -459,7 +460,7 @@ func TestDecodeGoldenCompositeTools(t *testing.T) {
 		}
 	}
 	require.NotNil(t, vmcp, "pub-10 has a VirtualMCPServer")
-	o, errs, err := Decode(KindVirtualMCPServer, vmcp)
+	o, errs, err := decode(KindVirtualMCPServer, vmcp)
 	require.NoError(t, err)
 	require.Empty(t, errs)
 	tools := o.(*VirtualMCPServer).Spec.Config.CompositeTools
@@ -492,10 +493,65 @@ func FuzzDecode(f *testing.F) {
 			return
 		}
 		for _, kind := range Kinds() {
-			o, _, err := Decode(kind, obj)
+			o, _, err := decode(kind, obj)
 			if err != nil || o == nil {
 				t.Fatalf("%s: %v", kind, err)
 			}
 		}
 	})
+}
+
+// TestDecodeFindings: Decode words each problem as a finding with its rule
+// and severity (what the operator and the API server do with it).
+func TestDecodeFindings(t *testing.T) {
+	vmcp := func(spec map[string]any) map[string]any {
+		return map[string]any{"apiVersion": Group + "/" + VersionV1Beta1, "kind": KindVirtualMCPServer,
+			"metadata": map[string]any{"name": "v", "namespace": "ns"}, "spec": spec}
+	}
+	base := func() map[string]any {
+		return map[string]any{"groupRef": map[string]any{"name": "g"}, "incomingAuth": map[string]any{"type": "anonymous"}}
+	}
+	cases := []struct {
+		reason string
+		kind   string
+		obj    map[string]any
+		want   results.Finding
+	}{
+		{
+			reason: "an unknown field of a strict kind is a schema error naming the CRD's release",
+			kind:   KindVirtualMCPServer,
+			obj:    vmcp(func() map[string]any { s := base(); s["replicass"] = 2; return s }()),
+			want: results.Finding{Severity: results.Error, Rule: results.Schema, Field: "spec.replicass",
+				Message: "unknown field: the VirtualMCPServer CRD (ToolHive v9.9.9) has no such field; remove it or fix its spelling"},
+		},
+		{
+			reason: "an unknown key where the CRD preserves unknown fields is kept by the API server and dropped by the operator: a warning",
+			kind:   KindVirtualMCPServer,
+			obj:    vmcp(func() map[string]any { s := base(); s["config"] = map[string]any{"nosuch": 1}; return s }()),
+			want: results.Finding{Severity: results.Warning, Rule: results.FieldIgnored, Field: "spec.config.nosuch",
+				Message: "unknown field, ignored by the operator: remove it or fix its spelling"},
+		},
+		{
+			reason: "a wrong type is a schema error with the fix",
+			kind:   KindVirtualMCPServer,
+			obj:    vmcp(func() map[string]any { s := base(); s["replicas"] = "two"; return s }()),
+			want:   results.Finding{Severity: results.Error, Rule: results.Schema, Field: "spec.replicas"},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.reason, func(t *testing.T) {
+			_, fs, err := Decode(tc.kind, tc.obj, "v9.9.9")
+			require.NoError(t, err)
+			require.Len(t, fs, 1, "%v", fs)
+			got := fs[0]
+			assert.Equal(t, tc.want.Severity, got.Severity, tc.reason)
+			assert.Equal(t, tc.want.Rule, got.Rule, tc.reason)
+			assert.Equal(t, tc.want.Field, got.Field, tc.reason)
+			if tc.want.Message != "" {
+				assert.Equal(t, tc.want.Message, got.Message, tc.reason)
+			} else {
+				assert.True(t, strings.HasSuffix(got.Message, "; fix the value to match the CRD schema"), "%s: %s", tc.reason, got.Message)
+			}
+		})
+	}
 }

@@ -154,12 +154,12 @@ func TestEveryDefaultAppliesAndDecodes(t *testing.T) {
 				_, inInput := lookup(in, d.Path)
 				assert.False(t, inInput, "ApplyDefaults modified its input at %s", d.Path)
 			}
-			_, errs, err := Decode(kind, in)
+			_, errs, err := decode(kind, in)
 			require.NoError(t, err)
 			// The skeleton sets every optional parent at once (all of an
 			// MCPExternalAuthConfig's sub-structs, say), which the CRD's
 			// one-of rules refuse; every other error is a real mismatch.
-			var other []FieldError
+			var other []fieldError
 			for _, e := range errs {
 				if !strings.Contains(e.Message, "a CRD validation rule") {
 					other = append(other, e)

@@ -218,10 +218,10 @@ func hostAllowed(host string, allowPrivate bool) error {
 // admissionRules returns the CRD validation rules (x-kubernetes-validations)
 // obj breaks, as the API server would refuse it at apply. The embedded auth
 // server's own rules are checked where it is used (pkg/authserver).
-func admissionRules(obj Object) []FieldError {
-	var out []FieldError
+func admissionRules(obj Object) []fieldError {
+	var out []fieldError
 	bad := func(path, msg string) {
-		out = append(out, FieldError{Path: path, Message: msg + " (a CRD validation rule: the API server refuses the object)"})
+		out = append(out, fieldError{Path: path, Message: msg + " (a CRD validation rule: the API server refuses the object)"})
 	}
 	caBundle := func(path string, cb *CABundleSource) {
 		if cb != nil && (cb.ConfigMapRef == nil || cb.ConfigMapRef.Name == "") {

@@ -87,7 +87,7 @@ func TestAdmissionRules(t *testing.T) {
 		if err := yaml.Unmarshal([]byte("apiVersion: toolhive.stacklok.dev/v1beta1\nkind: "+tc.kind+"\nmetadata: {name: x, namespace: ns}\n"+tc.yaml), &obj); err != nil {
 			t.Fatal(err)
 		}
-		_, errs, err := Decode(tc.kind, obj)
+		_, errs, err := decode(tc.kind, obj)
 		if err != nil {
 			t.Fatal(err)
 		}
