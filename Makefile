@@ -53,6 +53,8 @@ test: unit example-check container-check e2e argocd-real fuzz-smoke bench-smoke
 
 unit: build kustomize kpt
 	KUSTOMIZE="$(KUSTOMIZE)" KPT="$(KPT)" $(GO) test -count=1 ./...
+	# The vMCP build's redisconn stand-in is a module of its own.
+	cd hack/vmcp/redisconn && $(GO) test -count=1 ./...
 
 ## e2e: boot the real vMCP of the default operator release (v0.63.0) on the rendered example (builds and caches vMCP).
 e2e: build kustomize
@@ -84,6 +86,7 @@ lint:
 	$(GO) vet ./...
 	$(GO) vet -tags e2e ./test/e2e/
 	$(GO) vet -tags container ./test/container/
+	cd hack/vmcp/redisconn && $(GO) vet ./...
 
 ## image: the static binary and the container image, with docker or podman (installed when missing), no pull.
 image:

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/vmcp-render/vmcp-render/internal/testpaths"
-
 	"bytes"
 	"encoding/base64"
 	"os"
@@ -14,6 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/vmcp-render/vmcp-render/internal/testpaths"
 )
 
 // cli runs the command in-process, as main does.

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/vmcp-render/vmcp-render/internal/testpaths"
-
 	"bytes"
 	"errors"
 	"io"
@@ -14,6 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+
+	"github.com/vmcp-render/vmcp-render/internal/testpaths"
 )
 
 // FuzzResourceList feeds arbitrary bytes to the function's own stdin path
@@ -67,8 +67,8 @@ func FuzzNoSecretLeak(f *testing.F) {
 	rl := asResourceList(hostileGroup, hostileServer, secret)
 	for _, s := range []string{
 		rl + "---\n" + rl,
-		rl + "---\n- " + strings.ReplaceAll(strings.TrimRight(secret, "\n"), "\n", "\n  ") + "\n",
-		"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n  " + strings.ReplaceAll(strings.TrimRight(secret, "\n"), "\n", "\n  ") + "\n",
+		rl + "---\n- " + nested(secret),
+		"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n  " + nested(secret),
 		"%YAML 1.1\n---\n" + rl,
 		rl + "- *" + sentinel + "\n",
 		rl + "functionConfig:\n  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: fn}\n  data: {hmacSecret: " + sentinel + "}\n",

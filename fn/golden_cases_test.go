@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/vmcp-render/vmcp-render/internal/testpaths"
-
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/vmcp-render/vmcp-render/internal/testpaths"
 )
 
 // goldenReleases pairs each supported operator release with its expected

@@ -40,7 +40,7 @@ func planted(doc string) string {
 // part 1"); each case puts one beside a valid server and the planted Secret.
 var hostileItems = []struct {
 	name, reason, doc string
-	// rule and field of the error on the item; item is its tags.item.
+	// rule and field of the error on the item.
 	rule, field string
 	// goodRenders: the valid server is still rendered.
 	goodRenders bool
@@ -72,18 +72,18 @@ var hostileItems = []struct {
 		"apiVersion: toolhive.stacklok.dev/v1beta1\nkind: VirtualMcpServer\nmetadata: {name: typo, namespace: toolhive}\nspec: {groupRef: {name: team}}\n", "unknown-kind", "kind", true, true},
 }
 
+// nested indents a document's lines after the first by two spaces, so it
+// can follow "- " (a list item) or "key:\n  " (a mapping value).
+func nested(doc string) string {
+	return strings.ReplaceAll(strings.TrimRight(doc, "\n"), "\n", "\n  ") + "\n"
+}
+
 // asResourceList wraps documents as the items of a ResourceList.
 func asResourceList(docs ...string) string {
 	var b strings.Builder
 	b.WriteString("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n")
 	for _, d := range docs {
-		for i, l := range strings.Split(strings.TrimRight(d, "\n"), "\n") {
-			if i == 0 {
-				b.WriteString("- " + l + "\n")
-			} else {
-				b.WriteString("  " + l + "\n")
-			}
-		}
+		b.WriteString("- " + nested(d))
 	}
 	return b.String()
 }
@@ -103,7 +103,7 @@ func assertNoLeak(t *testing.T, in, out, errOut string) {
 	}
 }
 
-// items returns the output's objects: a ResourceList's items or a stream's
+// outputItems returns the output's objects: a ResourceList's items or a stream's
 // documents, as YAML nodes (a malformed item stays what it is).
 func outputItems(t *testing.T, out string, wrapped bool) ([]*yaml.Node, []map[string]any) {
 	t.Helper()
@@ -178,7 +178,7 @@ func TestHostileItems(t *testing.T) {
 				assertNoLeak(t, in, out, errOut)
 				assert.Contains(t, errOut, "["+tc.rule+"]", tc.reason)
 				items, rs := outputItems(t, out, mode == "resourcelist")
-				assert.GreaterOrEqual(t, len(items), 4, "%s: every input item is still in the output", tc.reason)
+				require.GreaterOrEqual(t, len(items), 4, "%s: every input item is still in the output", tc.reason)
 				assert.Equal(t, tc.goodRenders, deploymentNamed(items[4:], "good"), "%s: the valid server is rendered", tc.reason)
 				if mode != "resourcelist" {
 					return
@@ -219,13 +219,13 @@ func TestHostileEnvelope(t *testing.T) {
 		{"two-resourcelists", "two ResourceList documents on stdin",
 			rl + "---\n" + rl, "the input holds 2 ResourceList documents"},
 		{"stray-separator-in-items", "a stray --- inside items: followed by a Secret, which kyaml printed",
-			rl + "---\n" + "- " + strings.ReplaceAll(strings.TrimRight(secret, "\n"), "\n", "\n  ") + "\n", "the input holds a ResourceList and 1 other YAML documents"},
+			rl + "---\n" + "- " + nested(secret), "the input holds a ResourceList and 1 other YAML documents"},
 		{"items-not-a-list", "items: \"not-a-list\" was taken for no items",
 			"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: \"not-a-list\"\n", "line 3: the ResourceList's items is not a list"},
 		{"items-mapping-with-secret", "items: that is a mapping holding a Secret",
-			"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n  " + strings.ReplaceAll(strings.TrimRight(secret, "\n"), "\n", "\n  ") + "\n", "items is not a list"},
+			"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n  " + nested(secret), "items is not a list"},
 		{"items-twice", "items: given twice; which list is meant is ambiguous",
-			rl + "items:\n- " + strings.ReplaceAll(strings.TrimRight(secret, "\n"), "\n", "\n  ") + "\n", `two "items" keys`},
+			rl + "items:\n- " + nested(secret), `two "items" keys`},
 		{"functionConfig-scalar", "functionConfig that is not an object",
 			rl + "functionConfig: " + sentinel + "\n", "functionConfig is not a mapping"},
 		{"not-yaml", "unparseable input: the line, not the content",
@@ -259,7 +259,7 @@ func TestHostileEnvelope(t *testing.T) {
 // the file; an item that is an alias is named as such.
 func TestStandaloneListDocument(t *testing.T) {
 	dir := t.TempDir()
-	list := "apiVersion: v1\nkind: List\nitems:\n- " + strings.ReplaceAll(strings.TrimRight(hostileGroup, "\n"), "\n", "\n  ") + "\n"
+	list := "apiVersion: v1\nkind: List\nitems:\n- " + nested(hostileGroup)
 	f := writeFile(t, dir, "in.yaml", asStream(list, hostileServer, "apiVersion: v1\nkind: ConfigMap\nmetadata: somestring\n"))
 	out, errOut, code := cli(t, "", os.DevNull, f)
 	require.Equal(t, 1, code, errOut)
@@ -280,7 +280,7 @@ func TestStandaloneListDocument(t *testing.T) {
 // printing it, and a ResourceList given as an input file is refused.
 func TestHostileStandaloneFiles(t *testing.T) {
 	dir := t.TempDir()
-	listSecret := "- " + strings.ReplaceAll(strings.TrimRight(planted(plantedSecret), "\n"), "\n", "\n  ") + "\n"
+	listSecret := "- " + nested(planted(plantedSecret))
 	good := writeFile(t, dir, "good.yaml", asStream(hostileGroup, hostileServer))
 	cases := []struct {
 		name, reason string

@@ -1,14 +1,11 @@
 package main
 
 import (
-	"strings"
-
-	"github.com/vmcp-render/vmcp-render/internal/testpaths"
-
 	"bytes"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -16,6 +13,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 
 	benchfixture "github.com/vmcp-render/vmcp-render/bench/fixture"
+	"github.com/vmcp-render/vmcp-render/internal/testpaths"
 )
 
 // streamCases are the inputs of pkg/yamlwrite/testdata/stream, chosen for

@@ -60,7 +60,7 @@ if [[ -x $out ]] && [[ $("$out" version 2>/dev/null || true) == "$version" ]]; t
 	exit 0
 fi
 
-command -v go >/dev/null || die "no 'go' on PATH; install Go (1.25.7 or newer for kpt $default_version)"
+command -v go >/dev/null || die "no 'go' on PATH; install Go"
 
 standin=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/kpt/rollouts
 [[ -f $standin/go.mod ]] || die "stand-in module missing: $standin/go.mod (incomplete checkout?)"

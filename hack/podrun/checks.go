@@ -302,8 +302,9 @@ func jwkPublic(k map[string]any) (crypto.PublicKey, error) {
 	}
 	switch k["kty"] {
 	case "EC":
-		curves := map[any]elliptic.Curve{"P-256": elliptic.P256(), "P-384": elliptic.P384(), "P-521": elliptic.P521()}
-		curve, ok := curves[k["crv"]]
+		curves := map[string]elliptic.Curve{"P-256": elliptic.P256(), "P-384": elliptic.P384(), "P-521": elliptic.P521()}
+		crv, _ := k["crv"].(string) // any JSON value: a list or object must not panic the lookup
+		curve, ok := curves[crv]
 		if !ok {
 			return nil, fmt.Errorf("curve %v", k["crv"])
 		}

@@ -79,6 +79,8 @@ func TestFindKey(t *testing.T) {
 		"absent":  {reason: "a JWKS of other keys does not match", keys: []map[string]any{jwkOf(t, "a", other)}, priv: pemOf(t, ec), wantErr: "not in the JWKS"},
 		"junk JWK": {reason: "an undecodable JWK is skipped, not fatal",
 			keys: []map[string]any{{"kty": "EC", "crv": "P-256", "x": "!!"}, jwkOf(t, "b", ec)}, priv: pemOf(t, ec), wantKid: "b"},
+		"curve not a string": {reason: "a JWK whose crv is a list or an object is skipped, not a panic",
+			keys: []map[string]any{{"kty": "EC", "crv": []any{}}, {"kty": "EC", "crv": map[string]any{}}, jwkOf(t, "b", ec)}, priv: pemOf(t, ec), wantKid: "b"},
 		"not PEM": {reason: "the mounted file must be a PEM key", keys: []map[string]any{jwkOf(t, "a", ec)}, priv: []byte("nope"), wantErr: "no PEM block"},
 	}
 	for name, tc := range cases {

@@ -1,48 +1,24 @@
 package main
 
-import "strings"
+import (
+	"fmt"
+
+	"sigs.k8s.io/kustomize/api/filters/refvar"
+)
 
 // expandRefs applies Kubernetes' $(NAME) substitution, used for env values,
 // command, args and subPathExpr: "$(NAME)" becomes the value when lookup
 // knows NAME and stays as written when it does not; "$$" is a literal "$";
-// a "$" before anything else, or an unclosed "$(", is kept as is.
+// a "$" before anything else, or an unclosed "$(", is kept as is. kustomize
+// carries the kubelet's expansion as refvar.DoReplacements.
 func expandRefs(s string, lookup func(string) (string, bool)) string {
-	if !strings.Contains(s, "$") {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] != '$' || i+1 == len(s) {
-			b.WriteByte(s[i])
-			continue
+	out := refvar.DoReplacements(s, func(name string) any {
+		if v, ok := lookup(name); ok {
+			return v
 		}
-		next := s[i+1]
-		switch {
-		case next == '$':
-			b.WriteByte('$')
-			i++
-		case next == '(':
-			end := strings.IndexByte(s[i+2:], ')')
-			if end < 0 {
-				// Unclosed: keep "$(" and go on scanning after it.
-				b.WriteString("$(")
-				i++
-				continue
-			}
-			name := s[i+2 : i+2+end]
-			if v, ok := lookup(name); ok {
-				b.WriteString(v)
-			} else {
-				b.WriteString("$(" + name + ")")
-			}
-			i += 2 + end
-		default:
-			b.WriteByte('$')
-			b.WriteByte(next)
-			i++
-		}
-	}
-	return b.String()
+		return "$(" + name + ")"
+	})
+	return fmt.Sprint(out)
 }
 
 // orderedEnv is an environment that keeps first-definition order and lets

@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -290,7 +291,7 @@ func resolveEnv(c *corev1.Container, inv *inventory, m podMeta, svc *orderedEnv)
 		default:
 			continue
 		}
-		for _, k := range sortedKeys(data) {
+		for _, k := range slices.Sorted(maps.Keys(data)) {
 			// A key that cannot be a variable name is skipped, as kubelet does.
 			if k == "" || strings.Contains(k, "=") {
 				continue
@@ -384,15 +385,6 @@ func optionalMiss(optional *bool, format string, a ...any) ([]byte, error) {
 }
 
 func isTrue(b *bool) bool { return b != nil && *b }
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
 
 // identity is who the container process runs as.
 type identity struct {
@@ -592,7 +584,12 @@ func projectKeys(kind, ns, name string, data map[string][]byte, found bool, item
 	}
 	var files []volumeFile
 	if len(items) == 0 {
-		for _, k := range sortedKeys(data) {
+		for _, k := range slices.Sorted(maps.Keys(data)) {
+			// Each key becomes a file name: one that would leave the volume
+			// (the API server refuses such keys) is not written.
+			if k == "" || k == "." || k == ".." || strings.ContainsRune(k, '/') {
+				return nil, fmt.Errorf("%s %s/%s: key %q is not a file name", kind, ns, name, k)
+			}
 			files = append(files, volumeFile{Path: k, Data: data[k], Mode: mode})
 		}
 		return files, nil

@@ -490,3 +490,14 @@ func TestInventory(t *testing.T) {
 		})
 	}
 }
+
+func TestProjectKeysStayInTheVolume(t *testing.T) {
+	for _, key := range []string{"..", ".", "../../etc/x", "a/b", ""} {
+		_, err := projectKeys("Secret", "ns", "s", map[string][]byte{key: []byte("v")}, true, nil, 0o400, false)
+		assert.ErrorContains(t, err, "is not a file name", "key %q would be written outside the volume", key)
+	}
+	files, err := projectKeys("Secret", "ns", "s", map[string][]byte{"b": nil, "a.pem": nil}, true, nil, 0o400, false)
+	require.NoError(t, err)
+	require.Len(t, files, 2)
+	assert.Equal(t, "a.pem", files[0].Path, "keys are files, in sorted order")
+}

@@ -8,15 +8,6 @@ import (
 	"os/exec"
 )
 
-const sandboxArg = "__podrun-sandbox"
-
-type sandboxPlan struct {
-	RuntimeDir string
-	Binary     string
-	Argv       []string
-	Pod        *pod
-}
-
 // Mount namespaces and overlays are Linux's; elsewhere only --dry-run works.
 func startSandbox(*sandboxPlan, *os.File) (*exec.Cmd, error) {
 	return nil, errors.New("running the pod needs Linux (mount namespaces, overlayfs)")

@@ -113,6 +113,10 @@ func Diff(shared, testdata string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	return diff(plan, testdata)
+}
+
+func diff(plan map[string][]byte, testdata string) ([]string, error) {
 	have, err := managedFiles(testdata)
 	if err != nil {
 		return nil, err
@@ -139,11 +143,11 @@ func Diff(shared, testdata string) ([]string, error) {
 // Sync makes testdata/ hold exactly the plan in its managed directories and
 // returns what it changed, as Diff words it.
 func Sync(shared, testdata string) ([]string, error) {
-	changes, err := Diff(shared, testdata)
+	plan, err := Plan(shared)
 	if err != nil {
 		return nil, err
 	}
-	plan, err := Plan(shared)
+	changes, err := diff(plan, testdata)
 	if err != nil {
 		return nil, err
 	}

@@ -144,9 +144,9 @@ func (s *Sidecar) commandEnv(entries []EnvEntry) []string {
 	return env
 }
 
-// MatchRepository answers whether the plugin wants the app, and whether it
+// matchRepository answers whether the plugin wants the app, and whether it
 // has discovery at all (plugin.go matchRepositoryGeneric, matchRepository).
-func (s *Sidecar) MatchRepository(ctx context.Context, st appStream) (supported, discovery bool, err error) {
+func (s *Sidecar) matchRepository(ctx context.Context, st appStream) (supported, discovery bool, err error) {
 	workDir, cleanup, err := s.receive(st)
 	if err != nil {
 		return false, false, fmt.Errorf("match repository error receiving stream: %w", err)
@@ -174,10 +174,10 @@ func (s *Sidecar) MatchRepository(ctx context.Context, st appStream) (supported,
 	return false, false, nil
 }
 
-// GenerateManifest runs init and generate in the app directory and splits
+// generateManifest runs init and generate in the app directory and splits
 // generate's stdout into manifests (plugin.go generateManifestGeneric,
 // generateManifest).
-func (s *Sidecar) GenerateManifest(ctx context.Context, st appStream) ([]string, error) {
+func (s *Sidecar) generateManifest(ctx context.Context, st appStream) ([]string, error) {
 	workDir, cleanup, err := s.receive(st)
 	if err != nil {
 		return nil, fmt.Errorf("generate manifest error receiving stream: %w", err)

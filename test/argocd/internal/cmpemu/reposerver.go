@@ -287,7 +287,7 @@ func runPluginSidecar(ctx context.Context, q Request, appPath string, sc *Sideca
 		if err != nil {
 			return nil, fmt.Errorf("could not find cmp-server plugin with name %q supporting the given repository: error checking repository support for plugin %s: error sending stream: %w", name, sock, err)
 		}
-		supported, discovery, err := sc.MatchRepository(serverCtx, st)
+		supported, discovery, err := sc.matchRepository(serverCtx, st)
 		if err != nil {
 			err = fmt.Errorf("error checking repository support for plugin %s: error receiving stream response: %w", sock, rpcError(err))
 			if name == "" {
@@ -307,7 +307,7 @@ func runPluginSidecar(ctx context.Context, q Request, appPath string, sc *Sideca
 	if err != nil {
 		return nil, fmt.Errorf("error generating manifests in cmp: %w", fmt.Errorf("error sending file to cmp-server: %w", err))
 	}
-	manifests, err := sc.GenerateManifest(serverCtx, st)
+	manifests, err := sc.generateManifest(serverCtx, st)
 	if err != nil {
 		return nil, fmt.Errorf("error generating manifests in cmp: %w", rpcError(err))
 	}
@@ -337,18 +337,4 @@ func runPluginSidecar(ctx context.Context, q Request, appPath string, sc *Sideca
 // for an Application with a single source).
 func ComparisonError(repoServerErr error) string {
 	return "Failed to load target state: failed to generate manifest for source 1 of 1: " + rpcError(repoServerErr).Error()
-}
-
-// YAMLStream turns the repo server's JSON manifests into one YAML stream.
-func YAMLStream(manifests []string) ([]byte, error) {
-	var b strings.Builder
-	for _, m := range manifests {
-		y, err := sigsyaml.JSONToYAML([]byte(m))
-		if err != nil {
-			return nil, err
-		}
-		b.WriteString("---\n")
-		b.Write(y)
-	}
-	return []byte(b.String()), nil
 }
