@@ -55,6 +55,10 @@ func Malformed(n *yaml.RNode) *Problem {
 	if isNull(md) {
 		return nil
 	}
+	if md.Kind == yaml.AliasNode {
+		// kyaml's accessors do not follow an alias: the name would be lost.
+		return bad("metadata", md, "metadata is an alias (*%s) of another node; write the mapping out", Printable(md.Value))
+	}
 	if md.Kind != yaml.MappingNode {
 		return bad("metadata", md, "metadata is %s, not a mapping", nodeKind(md))
 	}
@@ -73,6 +77,11 @@ func Malformed(n *yaml.RNode) *Problem {
 	}
 	if field(r, "apiVersion").Value == "v1" {
 		switch field(r, "kind").Value {
+		case "List":
+			// Its objects are read one by one (as kubectl apply does).
+			if v := field(r, "items"); !isNull(v) && deref(v).Kind != yaml.SequenceNode {
+				return bad("items", v, "the items of a List are %s, not a list", nodeKind(v))
+			}
 		case "Secret", "ConfigMap":
 			for _, k := range []string{"data", "stringData", "binaryData"} {
 				if p := stringMap(r, k, "", true); p != nil {

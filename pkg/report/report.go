@@ -142,11 +142,16 @@ func level(s framework.Severity) string {
 }
 
 // firstSentence is a rule's short description: its doc up to the first
-// ": " or ". " (the reference says what first, then what to do).
+// ": " or ". " outside inline code (the reference says what first, then
+// what to do; a backquoted "type: x" is not a sentence's end).
 func firstSentence(doc string) string {
-	for _, sep := range []string{". ", ": "} {
-		if i := strings.Index(doc, sep); i > 0 {
-			doc = doc[:i]
+	code := false
+	for i := 0; i+1 < len(doc); i++ {
+		switch {
+		case doc[i] == '`':
+			code = !code
+		case !code && i > 0 && (doc[i] == '.' || doc[i] == ':') && doc[i+1] == ' ':
+			return doc[:i]
 		}
 	}
 	return strings.TrimSuffix(doc, ".")

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
@@ -60,4 +61,24 @@ func TestSARIFValidates(t *testing.T) {
 	assert.Equal(t, 5, *loc.Region.StartColumn)
 	assert.Equal(t, "error", run.Results[0].Level)
 	assert.Empty(t, run.Results[1].Locations, "a result without a file has no location")
+}
+
+// TestShortDescriptions: every declared rule's SARIF short description is a
+// whole first sentence: it never ends inside inline code.
+func TestShortDescriptions(t *testing.T) {
+	for _, r := range results.Rules() {
+		d := firstSentence(r.Doc())
+		assert.NotEmpty(t, d, r.Name())
+		assert.Equal(t, 0, strings.Count(d, "`")%2, "%s: the short description %q cuts inline code", r.Name(), d)
+		assert.True(t, strings.HasPrefix(r.Doc(), d), r.Name())
+	}
+	cases := []struct{ reason, doc, want string }{
+		{"cut at the first colon", "the config is invalid: fix it.", "the config is invalid"},
+		{"cut at the first full stop", "bad value. Use another.", "bad value"},
+		{"a colon inside inline code is not an end", "`type: externalAuthConfigRef` needs a name: set it.", "`type: externalAuthConfigRef` needs a name"},
+		{"a single sentence loses its full stop", "all fine.", "all fine"},
+	}
+	for _, tc := range cases {
+		assert.Equal(t, tc.want, firstSentence(tc.doc), tc.reason)
+	}
 }

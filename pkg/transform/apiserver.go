@@ -95,8 +95,8 @@ func checkPodTemplate(pod *podspec.Pod, pts *corev1.PodTemplateSpec, raw []byte)
 	out := duplicateNames(&user.Spec)
 	errs := kubecheck.PodTemplate(pts, field.NewPath("spec", "template"))
 	for _, e := range errs {
-		if e.Type == field.ErrorTypeDuplicate && strings.HasSuffix(e.Field, ".name") && containerPath.MatchString(e.Field) {
-			continue // duplicateNames says it at the user's field
+		if m := containerPath.FindStringSubmatch(e.Field); e.Type == field.ErrorTypeDuplicate && m != nil && m[3] == ".name" {
+			continue // a container's own name: duplicateNames says it at the user's field
 		}
 		fld, derived := userField(pod, e.Field, &pts.Spec, &user.Spec)
 		f := results.Finding{Rule: results.PodTemplateSpecInvalid, Field: fld,

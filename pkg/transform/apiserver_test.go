@@ -211,6 +211,13 @@ func apiServerCases() []badCase {
 			want: []want{errOn("spec.podTemplateSpec.spec.containers[1].name", "pod-template-spec-invalid", `the name "side" is also at containers[0]`)},
 		},
 		{
+			name: "pod-duplicate-port-name", reason: "two ports of one name in a sidecar: the API server refuses the Deployment",
+			edit: func(f *fixture) {
+				f.set("spec.podTemplateSpec", `{spec: {containers: [{name: side, image: busybox, ports: [{name: metrics, containerPort: 9090}, {name: metrics, containerPort: 9091}]}]}}`)
+			},
+			want: []want{errOn("spec.podTemplateSpec.spec.containers[0].ports[1].name", "pod-template-spec-invalid", `Duplicate value: "metrics"`)},
+		},
+		{
 			name: "pod-duplicate-env", reason: "one env var twice in the vmcp container",
 			edit: func(f *fixture) {
 				f.set("spec.podTemplateSpec", `{spec: {containers: [{name: vmcp, env: [{name: A, value: "1"}, {name: A, value: "2"}]}]}}`)

@@ -65,6 +65,20 @@ func hostileCases() []badCase {
 			rendered: true,
 		},
 		{
+			name:     "hostile-metadata-alias",
+			reason:   "metadata as an alias of another mapping: kyaml would not see its name; malformed, and said as an alias",
+			edit:     func(f *fixture) { f.addRaw("apiVersion: v1\nkind: ConfigMap\ndata: &m {name: notes}\nmetadata: *m\n") },
+			want:     []want{malformedOn("ConfigMap", "notes", "metadata", "metadata is an alias (*m) of another node", "2")},
+			rendered: true,
+		},
+		{
+			name:     "hostile-list-items-not-a-list",
+			reason:   "a v1 List whose items is a mapping: nothing of it can be read, so it is malformed rather than passed over in silence",
+			edit:     func(f *fixture) { f.addRaw("apiVersion: v1\nkind: List\nmetadata: {name: extra}\nitems: {name: x}\n") },
+			want:     []want{malformedOn("List", "extra", "items", "the items of a List are a mapping, not a list", "2")},
+			rendered: true,
+		},
+		{
 			name:   "hostile-annotations-list",
 			reason: "metadata.annotations as a list: malformed at metadata.annotations, named by kind and name",
 			edit: func(f *fixture) {
