@@ -36,8 +36,9 @@ func planted(doc string) string {
 	return strings.NewReplacer("SENTINEL64", sentinel64, "SENTINEL", sentinel).Replace(doc)
 }
 
-// hostileItems are items that break one promise each (issue "hostile input,
-// part 1"); each case puts one beside a valid server and the planted Secret.
+// hostileItems are items that break one promise each (never leak, never
+// drop the list for one item); each case puts one beside a valid server and
+// the planted Secret.
 var hostileItems = []struct {
 	name, reason, doc string
 	// rule and field of the error on the item.
@@ -62,9 +63,9 @@ var hostileItems = []struct {
 	{"annotations-too-long", "a ConfigMap whose annotations pass 256 KiB",
 		"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\n  namespace: toolhive\n  annotations: {note: " + strings.Repeat("x", 257*1024) + "}\n", "annotations-invalid", "metadata.annotations", true, false},
 	{"empty-object", "{} passed through silently", "{}\n", "malformed", "apiVersion", true, false},
-	{"secret-name-path", "a Secret named like a path (issue part 2): the API server refuses it",
+	{"secret-name-path", "a Secret named like a path: the API server refuses it",
 		"apiVersion: v1\nkind: Secret\nmetadata: {name: ../../tmp/pwned, namespace: toolhive}\nstringData: {k: SENTINEL}\n", "name-invalid", "metadata.name", true, false},
-	{"server-dotted-name", "a VirtualMCPServer a.b whose Service vmcp-a.b the API server refuses (issue part 2)",
+	{"server-dotted-name", "a VirtualMCPServer a.b whose Service vmcp-a.b the API server refuses",
 		"apiVersion: toolhive.stacklok.dev/v1beta1\nkind: VirtualMCPServer\nmetadata: {name: a.b, namespace: toolhive}\nspec: {groupRef: {name: team}, incomingAuth: {type: anonymous}}\n", "derived-name-invalid", "metadata.name", true, false},
 	{"near-miss-version", "toolhive.stacklok.dev/v1beta rendered nothing without a word: a warning, exit 0",
 		"apiVersion: toolhive.stacklok.dev/v1beta\nkind: VirtualMCPServer\nmetadata: {name: typo, namespace: toolhive}\nspec: {groupRef: {name: team}}\n", "unknown-kind", "apiVersion", true, true},

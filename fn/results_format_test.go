@@ -15,7 +15,7 @@ import (
 // positionsInput has problems at known places: a wrong enum (line 17), a
 // missing required field (under spec, line 24), a bad reference in a
 // flow-style mapping (line 35, column 46), each in a later document of one
-// file, and the no-status hint in the same file.
+// file.
 const positionsInput = `apiVersion: toolhive.stacklok.dev/v1beta1
 kind: MCPGroup
 metadata: {name: team, namespace: toolhive}

@@ -13,8 +13,11 @@ import (
 )
 
 // execute is framework.Execute (read, process, reconcile the internal
-// annotations, write) with one change: a wrapped ResourceList is written one
-// item at a time by yamlwrite.WriteWrapped. kyaml encodes the whole list as a single
+// annotations, write) with three changes: the input is read by pkg/input
+// (which never quotes a node and keeps a malformed item instead of failing
+// the list), malformed items are left out of kyaml's annotation bookkeeping,
+// and a wrapped ResourceList is written one item at a time by
+// yamlwrite.WriteWrapped. kyaml encodes the whole list as a single
 // YAML document, and yaml.v3 keeps every event of a document until its end,
 // so that writer's time and memory grow with the output well beyond its size;
 // the generated objects make the output several times the input.

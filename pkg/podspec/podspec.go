@@ -22,14 +22,12 @@ import (
 	"github.com/vmcp-render/vmcp-render/pkg/authserver"
 	"github.com/vmcp-render/vmcp-render/pkg/resolve"
 	"github.com/vmcp-render/vmcp-render/pkg/vmcpconfig"
+	"github.com/vmcp-render/vmcp-render/pkg/workload"
 )
 
 // OIDCCABundleVolumePrefix starts the name of the volume that mounts an
 // inline MCPOIDCConfig's CA bundle ConfigMap.
 const OIDCCABundleVolumePrefix = "oidc-ca-bundle-"
-
-// HMACSecretName is the Secret the operator creates for session token binding.
-func HMACSecretName(server string) string { return server + "-hmac-secret" }
 
 // Pod is the env and volumes of the vmcp container, in the operator's order
 // (cmd/thv-operator/controllers/virtualmcpserver_deployment.go), with the
@@ -92,25 +90,25 @@ func Build(s *resolve.Server, spec fnconfig.Spec) (*Pod, error) {
 	}
 	p.addEnv("spec.outgoingAuth", outgoingAuthEnv(s)...)
 	p.addEnv("spec.groupRef.name", headerForwardEnv(s)...)
-	p.addEnv("spec", fromSecret(vmcpconfig.SessionHMACSecretEnv, &toolhive.SecretKeyRef{Name: HMACSecretName(v.Name), Key: "hmac-secret"}))
+	p.addEnv("spec", fromSecret(vmcpconfig.SessionHMACSecretEnv, &toolhive.SecretKeyRef{Name: workload.HMACSecretName(v.Name), Key: workload.HMACSecretKey}))
 	p.addEnv("spec.sessionStorage.passwordRef", sessionPasswordEnv(v, spec)...)
 	p.addEnv("spec.telemetryConfigRef.name", telemetryEnv(s)...)
 
 	if o := inlineOIDC(s); o != nil && o.CABundleRef != nil && o.CABundleRef.ConfigMapRef != nil && o.CABundleRef.ConfigMapRef.Name != "" {
 		cm := o.CABundleRef.ConfigMapRef
-		p.addConfigMap("spec.incomingAuth.oidcConfigRef.name", OIDCCABundleVolumePrefix+cm.Name, cm.Name, keyOr(cm.Key), vmcpconfig.OIDCCABundleDir(cm.Name))
+		p.addConfigMap("spec.incomingAuth.oidcConfigRef.name", OIDCCABundleVolumePrefix+cm.Name, cm.Name, vmcpconfig.CABundleKey(cm.Key), vmcpconfig.OIDCCABundleDir(cm.Name))
 	}
 	for _, w := range s.Workloads() {
 		if w.Entry == nil || w.Entry.Spec.CABundleRef == nil || w.Entry.Spec.CABundleRef.ConfigMapRef == nil {
 			continue
 		}
 		cm := w.Entry.Spec.CABundleRef.ConfigMapRef
-		p.addConfigMap("spec.groupRef.name", entryVolumeName(w.Name), cm.Name, keyOr(cm.Key), vmcpconfig.EntryCABundleDir(w.Name))
+		p.addConfigMap("spec.groupRef.name", entryVolumeName(w.Name), cm.Name, vmcpconfig.CABundleKey(cm.Key), vmcpconfig.EntryCABundleDir(w.Name))
 	}
 	if tc := telemetryConfig(s); tc != nil && tc.Spec.OpenTelemetry != nil {
 		if cb := tc.Spec.OpenTelemetry.CABundleRef; cb != nil && cb.ConfigMapRef != nil && cb.ConfigMapRef.Name != "" {
 			cm := cb.ConfigMapRef
-			p.addConfigMap("spec.telemetryConfigRef.name", "otel-ca-bundle-"+cm.Name, cm.Name, keyOr(cm.Key), vmcpconfig.OTelCABundleDir(cm.Name))
+			p.addConfigMap("spec.telemetryConfigRef.name", "otel-ca-bundle-"+cm.Name, cm.Name, vmcpconfig.CABundleKey(cm.Key), vmcpconfig.OTelCABundleDir(cm.Name))
 		}
 	}
 
@@ -162,13 +160,6 @@ func entryVolumeName(entry string) string {
 	short = strings.TrimRight(short, "-")
 	sum := sha256.Sum256([]byte(entry))
 	return "ca-bundle-" + short + "-" + hex.EncodeToString(sum[:])[:8]
-}
-
-func keyOr(k string) string {
-	if k == "" {
-		return "ca.crt"
-	}
-	return k
 }
 
 func literal(name, value string) corev1.EnvVar { return corev1.EnvVar{Name: name, Value: value} }

@@ -79,8 +79,9 @@ func escapeProperty(s string) string {
 }
 
 // SARIF is the results as a SARIF 2.1.0 log: one run of vmcp-render, one
-// reporting descriptor per rule that occurs (its text from the README's
-// results reference), one result per finding with its location.
+// reporting descriptor per rule that occurs (its text from the rule's
+// declaration in pkg/results, which the README's reference repeats), one
+// result per finding with its location.
 func SARIF(rs []Located, version string) ([]byte, error) {
 	rep := sarif.NewReport()
 	run := sarif.NewRunWithInformationURI("vmcp-render", "https://github.com/vmcp-render/vmcp-render")

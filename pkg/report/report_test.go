@@ -53,7 +53,7 @@ func TestSARIFValidates(t *testing.T) {
 	assert.Equal(t, "v1.2.3", *run.Tool.Driver.Version)
 	require.Len(t, run.Tool.Driver.Rules, 2)
 	assert.Equal(t, "no-virtualmcpserver", *run.Tool.Driver.Rules[0].ID)
-	assert.NotEmpty(t, *run.Tool.Driver.Rules[1].ShortDescription.Text, "the README's doc")
+	assert.NotEmpty(t, *run.Tool.Driver.Rules[1].ShortDescription.Text, "the rule's declared doc")
 	require.Len(t, run.Results, 2)
 	loc := run.Results[0].Locations[0].PhysicalLocation
 	assert.Equal(t, "a.yaml", *loc.ArtifactLocation.URI)

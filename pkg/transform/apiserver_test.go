@@ -23,7 +23,7 @@ func errOnServer(name, field, rule, msg string) want {
 }
 
 // apiServerCases are inputs the API server or the kubelet would refuse
-// (issue "hostile input, part 2"); each leaves the companion server, and
+// (names, derived names, CRD patterns, pod templates); each leaves the companion server, and
 // unless said otherwise the fixture's server, rendered.
 func apiServerCases() []badCase {
 	name59 := "a" + strings.Repeat("b", 58)

@@ -109,7 +109,7 @@ func offlineConfigChecks(cfg *vmcpconfig.Config, vmcp string) []results.Finding 
 	return out
 }
 
-// ref is one Secret or ConfigMap key the pod needs.
+// podRef is one Secret or ConfigMap key the pod needs.
 type podRef struct {
 	kind, name, key string
 	// via says what in the pod uses it (env var or volume).
@@ -138,7 +138,7 @@ func (r podRef) absentRule() results.Rule {
 // would refuse to start the pod); an absent object follows absentSecrets.
 func (p *pipeline) checkPodReferences(rs *resolve.Server, pod *podspec.Pod, params workload.Params) []results.Finding {
 	var refs []podRef
-	hmac := podspec.HMACSecretName(rs.Name())
+	hmac := workload.HMACSecretName(rs.Name())
 	for _, e := range pod.Env {
 		if e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil {
 			continue

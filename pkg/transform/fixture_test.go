@@ -233,8 +233,6 @@ func render(t testing.TB, items []*yaml.RNode, spec fnconfig.Spec) ([]*yaml.RNod
 	return Render(copies, spec)
 }
 
-func repoRoot(t testing.TB) string { return testpaths.Root(t) }
-
 // goldenInputs reads every golden input.yaml (testdata/golden). A missing directory fails the test.
 func goldenInputs(t testing.TB) map[string][]byte {
 	t.Helper()

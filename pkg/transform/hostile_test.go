@@ -56,7 +56,7 @@ func conflictOn(msg string) want {
 func hostileCases() []badCase {
 	const vmcpServer = "apiVersion: toolhive.stacklok.dev/v1beta1\nkind: VirtualMCPServer\n"
 	return []badCase{
-		// --- One bad item (issue point 2) -----------------------------
+		// --- One bad item: it alone fails, the rest renders -----------
 		{
 			name:     "hostile-metadata-string",
 			reason:   "metadata: somestring aborted the whole run in kyaml; now a malformed result on that item, at metadata",

@@ -387,7 +387,7 @@ func (p *pipeline) configMapAsCore(rs *resolve.Server) func(string) (*corev1.Con
 // must come from elsewhere (warned about when absent, checked when present);
 // with hmacSecret: generate a random one is emitted.
 func (p *pipeline) hmacSecret(rs *resolve.Server, f *findings) *corev1.Secret {
-	name := podspec.HMACSecretName(rs.Name())
+	name := workload.HMACSecretName(rs.Name())
 	if d, ok := rs.Secret(name); ok {
 		if msg := checkHMACSecret(d); msg != "" {
 			// The fault is in the Secret, so the result is about it.
@@ -419,7 +419,7 @@ func (p *pipeline) hmacSecret(rs *resolve.Server, f *findings) *corev1.Secret {
 // checkHMACSecret applies the operator's validation of an existing HMAC Secret
 // (minus ownership, which offline inputs cannot carry).
 func checkHMACSecret(d *resolve.Data) string {
-	v, ok := d.Values["hmac-secret"]
+	v, ok := d.Values[workload.HMACSecretKey]
 	switch {
 	case !ok:
 		return "secret missing required 'hmac-secret' key"

@@ -1,6 +1,9 @@
 package vmcpconfig
 
-import "strings"
+import (
+	"cmp"
+	"strings"
+)
 
 // The names the rendered config and the pod must agree on: env vars vMCP
 // reads a secret from, and the paths files are mounted at. Kept in one place
@@ -23,6 +26,10 @@ func OIDCCABundleDir(configMap string) string { return "/config/certs/" + config
 // OTelCABundleDir is where an MCPTelemetryConfig's CA bundle ConfigMap is
 // mounted.
 func OTelCABundleDir(configMap string) string { return "/config/certs/otel/" + configMap }
+
+// CABundleKey is the key of a CA bundle ConfigMap reference (ca.crt when
+// none is named); the mounted file has the same name.
+func CABundleKey(key string) string { return cmp.Or(key, "ca.crt") }
 
 // EntryCABundleDir is where an MCPServerEntry's CA bundle is mounted.
 func EntryCABundleDir(entry string) string { return "/etc/toolhive/ca-bundles/" + entry }

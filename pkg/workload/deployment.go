@@ -20,7 +20,6 @@ const DefaultImage = "ghcr.io/stacklok/toolhive/vmcp:latest"
 const ContainerName = "vmcp"
 
 const (
-	containerName    = ContainerName
 	configVolumeName = "vmcp-config"
 	configMountPath  = "/etc/vmcp-config"
 
@@ -93,7 +92,7 @@ func buildDeployment(p Params, checksum string, pullSecrets []corev1.LocalObject
 					ImagePullSecrets:              append([]corev1.LocalObjectReference(nil), pullSecrets...),
 					SecurityContext:               podSC,
 					Containers: []corev1.Container{{
-						Name:            containerName,
+						Name:            ContainerName,
 						Image:           image,
 						ImagePullPolicy: corev1.PullIfNotPresent,
 						Args:            containerArgs(p.Debug),

@@ -171,7 +171,7 @@ func HMACSecret(name, namespace string, raw []byte) *corev1.Secret {
 	s := &corev1.Secret{
 		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Secret"},
 		Type:     corev1.SecretTypeOpaque,
-		Data:     map[string][]byte{"hmac-secret": []byte(base64.StdEncoding.EncodeToString(raw))},
+		Data:     map[string][]byte{HMACSecretKey: []byte(base64.StdEncoding.EncodeToString(raw))},
 	}
 	s.Name, s.Namespace = HMACSecretName(name), namespace
 	s.Labels = map[string]string{

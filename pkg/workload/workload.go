@@ -147,8 +147,10 @@ func ServiceAccountName(name string) string { return name + "-vmcp" }
 func ServiceName(name string) string { return "vmcp-" + name }
 
 // HMACSecretName is the name of the operator-generated session HMAC Secret
-// that the Deployment references.
+// that the Deployment references, and HMACSecretKey its one key.
 func HMACSecretName(name string) string { return name + "-hmac-secret" }
+
+const HMACSecretKey = "hmac-secret"
 
 // mergePullSecrets appends the defaults after the spec names, dropping empty
 // and repeated names (first occurrence wins); nil when nothing remains.

@@ -19,8 +19,6 @@ import (
 	"github.com/vmcp-render/vmcp-render/pkg/input"
 )
 
-// results.Finding is a function config error at a field path.
-
 // Load reads the function config: none (defaults), a VMCPRender, or a
 // ConfigMap whose data keys are the spec field names (for kpt fn eval -- k=v).
 // Settings are defaulted; every problem is returned (sorted by field), none

@@ -33,7 +33,7 @@ func (c *converter) staticBackends(excluded map[string]bool) ([]vmcpconfig.Stati
 			transport[w.Name] = w.Transport
 		}
 		if w.Entry != nil && w.Entry.Spec.CABundleRef != nil && w.Entry.Spec.CABundleRef.ConfigMapRef != nil {
-			caPath[w.Name] = vmcpconfig.EntryCABundleDir(w.Name) + "/" + keyOr(w.Entry.Spec.CABundleRef.ConfigMapRef.Key, "ca.crt")
+			caPath[w.Name] = vmcpconfig.EntryCABundleDir(w.Name) + "/" + vmcpconfig.CABundleKey(w.Entry.Spec.CABundleRef.ConfigMapRef.Key)
 		}
 	}
 	for _, w := range workloads {
@@ -55,7 +55,7 @@ func (c *converter) staticBackends(excluded map[string]bool) ([]vmcpconfig.Stati
 				continue
 			}
 			if cb := w.Entry.Spec.CABundleRef; cb != nil && cb.ConfigMapRef != nil {
-				key := keyOr(cb.ConfigMapRef.Key, "ca.crt")
+				key := vmcpconfig.CABundleKey(cb.ConfigMapRef.Key)
 				if cm, ok := c.s.ConfigMap(cb.ConfigMapRef.Name); ok {
 					// Discovery reads data only, never binaryData.
 					if _, ok := cm.Values[key]; !ok {

@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -125,7 +126,7 @@ func (c *converter) oidc(ref *toolhive.MCPOIDCConfigReference) (*vmcpconfig.OIDC
 			if len(cb.ConfigMapRef.Name) > 48 {
 				return fail("spec.inline.caBundleRef.configMapRef.name", fmt.Sprintf("caBundleRef.configMapRef.name %q is too long (%d chars); maximum is 48", cb.ConfigMapRef.Name, len(cb.ConfigMapRef.Name)))
 			}
-			out.CABundlePath = vmcpconfig.OIDCCABundleDir(cb.ConfigMapRef.Name) + "/" + keyOr(cb.ConfigMapRef.Key, "ca.crt")
+			out.CABundlePath = vmcpconfig.OIDCCABundleDir(cb.ConfigMapRef.Name) + "/" + vmcpconfig.CABundleKey(cb.ConfigMapRef.Key)
 		}
 	case "kubernetesServiceAccount":
 		out.Issuer = "https://kubernetes.default.svc"
@@ -147,13 +148,6 @@ func (c *converter) oidc(ref *toolhive.MCPOIDCConfigReference) (*vmcpconfig.OIDC
 		return fail("spec.type", fmt.Sprintf("unsupported MCPOIDCConfig type %q (expected inline or kubernetesServiceAccount)", o.Spec.Type))
 	}
 	return out, true
-}
-
-func keyOr(k, def string) string {
-	if k == "" {
-		return def
-	}
-	return k
 }
 
 func (c *converter) inlineAuthz(a *toolhive.AuthzConfigRef) (*vmcpconfig.AuthzConfig, bool) {
@@ -253,7 +247,7 @@ func (c *converter) authzConfigMap(ref *toolhive.ConfigMapAuthzRef) (*vmcpconfig
 	if ref == nil || ref.Name == "" {
 		return bad(field+".name", "AuthzConfigMapInvalid", "configMap authz config type specified but reference is missing name")
 	}
-	key := keyOr(ref.Key, "authz.json")
+	key := cmp.Or(ref.Key, "authz.json")
 	cm, ok := c.s.ConfigMap(ref.Name)
 	if !ok {
 		return bad(field+".name", "AuthzConfigMapNotFound", fmt.Sprintf("failed to get Authz ConfigMap %s/%s: %s; the policies are rendered into config.yaml, so the ConfigMap must be in the input", ns, ref.Name, resolve.NotFound("ConfigMap", ref.Name))+c.s.WrongKindHint("ConfigMap", ref.Name))
