@@ -3,7 +3,6 @@ package transform
 import (
 	"encoding/json"
 	"fmt"
-	"path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -222,31 +221,4 @@ func indexOf(n int, match func(int) bool) int {
 		}
 	}
 	return -1
-}
-
-// safeGeneratedPath keeps the file kpt writes a server's objects to inside
-// the package: a directory that is absolute or climbs out with ".." (from
-// the server's own path annotation) falls back to the package root, and a
-// name that is not a plain file name is made one; ok is false when either
-// happened.
-func safeGeneratedPath(dir, name string) (p string, ok bool) {
-	clean := strings.Trim(strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '.' {
-			return r
-		}
-		return '-'
-	}, strings.ToLower(name)), ".-")
-	if clean == "" {
-		clean = "virtualmcpserver"
-	}
-	ok = clean == name
-	file := clean + ".rendered.yaml"
-	if dir == "" {
-		return file, ok
-	}
-	d := path.Clean(dir)
-	if path.IsAbs(d) || d == ".." || strings.HasPrefix(d, "../") {
-		return file, false
-	}
-	return path.Join(d, file), ok
 }

@@ -40,7 +40,7 @@ func readItems(tb testing.TB, in []byte) []*yaml.RNode {
 
 func decoded(tb testing.TB, items []*yaml.RNode) *pipeline {
 	tb.Helper()
-	p := &pipeline{spec: benchfixture.Spec(), ix: resolve.NewIndex()}
+	p := newPipeline(items, nil, benchfixture.Spec())
 	for i, n := range items {
 		p.decode(i, n)
 	}

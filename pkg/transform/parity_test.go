@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
+	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/vmcp-render/vmcp-render/pkg/api/fnconfig"
 	"github.com/vmcp-render/vmcp-render/pkg/results"
@@ -68,17 +69,25 @@ func staticBackends(t *testing.T, f *fixture) []map[string]any {
 	t.Helper()
 	out, rs := render(t, f.list(), fnconfig.Defaults())
 	require.False(t, results.HasErrors(rs), dump(rs))
+	backends, ok := configBackends(t, out)
+	require.True(t, ok, "no ConfigMap rendered for vmcp")
+	return backends
+}
+
+// configBackends reads the backends of vmcp's rendered config.yaml; false
+// when no ConfigMap was rendered for it.
+func configBackends(t *testing.T, out []*kyaml.RNode) ([]map[string]any, bool) {
+	t.Helper()
 	for _, n := range out {
 		if kindName(n) == "ConfigMap/vmcp-vmcp-config" {
 			var cfg struct {
 				Backends []map[string]any `yaml:"backends"`
 			}
 			require.NoError(t, yaml.Unmarshal([]byte(n.GetDataMap()["config.yaml"]), &cfg))
-			return cfg.Backends
+			return cfg.Backends, true
 		}
 	}
-	t.Fatal("no ConfigMap rendered for vmcp")
-	return nil
+	return nil, false
 }
 
 // TestNameKeyedStaticBackends: the operator looks static backends'

@@ -73,11 +73,15 @@ func Render(items []*yaml.RNode, spec fnconfig.Spec) ([]*yaml.RNode, framework.R
 	return RenderSources(items, nil, spec)
 }
 
+func newPipeline(items []*yaml.RNode, sources []results.Ref, spec fnconfig.Spec) *pipeline {
+	return &pipeline{spec: spec, ix: resolve.NewIndex(), sources: sources, items: items, inputs: map[string][]int{}, nested: map[string]string{}}
+}
+
 // RenderSources is Render with the file and index each item was read from,
 // for the items whose annotations cannot say it (a malformed item); nil
 // when the items carry the orchestrator's annotations.
 func RenderSources(items []*yaml.RNode, sources []results.Ref, spec fnconfig.Spec) ([]*yaml.RNode, framework.Results) {
-	p := &pipeline{spec: spec, ix: resolve.NewIndex(), sources: sources, items: items, inputs: map[string][]int{}, nested: map[string]string{}}
+	p := newPipeline(items, sources, spec)
 	for i, n := range items {
 		p.decode(i, n)
 		if id := identity(n); id != "" {
@@ -398,4 +402,31 @@ func generatedPath(s *server) (string, bool) {
 		dir = path.Dir(s.ref.File)
 	}
 	return safeGeneratedPath(dir, s.vmcp.Name)
+}
+
+// safeGeneratedPath keeps the file kpt writes a server's objects to inside
+// the package: a directory that is absolute or climbs out with ".." (from
+// the server's own path annotation) falls back to the package root, and a
+// name that is not a plain file name is made one; ok is false when either
+// happened.
+func safeGeneratedPath(dir, name string) (p string, ok bool) {
+	clean := strings.Trim(strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '.' {
+			return r
+		}
+		return '-'
+	}, strings.ToLower(name)), ".-")
+	if clean == "" {
+		clean = "virtualmcpserver"
+	}
+	ok = clean == name
+	file := clean + ".rendered.yaml"
+	if dir == "" {
+		return file, ok
+	}
+	d := path.Clean(dir)
+	if path.IsAbs(d) || d == ".." || strings.HasPrefix(d, "../") {
+		return file, false
+	}
+	return path.Join(d, file), ok
 }

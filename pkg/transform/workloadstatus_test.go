@@ -6,7 +6,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/vmcp-render/vmcp-render/pkg/api/fnconfig"
 	"github.com/vmcp-render/vmcp-render/pkg/results"
@@ -66,16 +65,7 @@ func TestDerivedWorkloadStatus(t *testing.T) {
 				spec.WorkloadStatus = tc.mode
 			}
 			out, rs := render(t, f.list(), spec)
-			var backends []map[string]any
-			for _, n := range out {
-				if kindName(n) == "ConfigMap/vmcp-vmcp-config" {
-					var cfg struct {
-						Backends []map[string]any `yaml:"backends"`
-					}
-					require.NoError(t, yaml.Unmarshal([]byte(n.GetDataMap()["config.yaml"]), &cfg))
-					backends = cfg.Backends
-				}
-			}
+			backends, _ := configBackends(t, out)
 			if tc.url == "" {
 				assert.Empty(t, backends, tc.reason)
 			} else if assert.Len(t, backends, 1, "%s\n%s", tc.reason, dump(rs)) {
