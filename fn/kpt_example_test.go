@@ -16,6 +16,7 @@ import (
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/vmcp-render/vmcp-render/internal/kptcheck"
+	"github.com/vmcp-render/vmcp-render/internal/testpaths"
 	"github.com/vmcp-render/vmcp-render/pkg/api/fnconfig"
 )
 
@@ -210,19 +211,19 @@ func TestKptExamples(t *testing.T) {
 			}
 
 			work := kptcheck.GitCopy(t, src)
-			kptcheck.Git(t, work, "rm", "-rq", ".expected")
-			kptcheck.Git(t, work, "commit", "-q", "-m", "without .expected")
+			testpaths.Git(t, work, "rm", "-rq", ".expected")
+			testpaths.Git(t, work, "commit", "-q", "-m", "without .expected")
 
 			results, code := kptRender(t, work, fn)
 			assert.Equal(t, cfg.ExitCode, code)
-			kptcheck.Git(t, work, "add", "--all")
-			kptcheck.Git(t, work, "commit", "-q", "--allow-empty", "-m", "render 1")
-			diff := kptcheck.Git(t, work, "diff", "HEAD~1", "HEAD")
+			testpaths.Git(t, work, "add", "--all")
+			testpaths.Git(t, work, "commit", "-q", "--allow-empty", "-m", "render 1")
+			diff := testpaths.Git(t, work, "diff", "HEAD~1", "HEAD")
 
 			// kpt's runner renders twice: the second run must change nothing.
 			_, code2 := kptRender(t, work, fn)
 			assert.Equal(t, cfg.ExitCode, code2)
-			assert.Empty(t, kptcheck.Git(t, work, "status", "--porcelain"), "a second render changed the package")
+			assert.Empty(t, testpaths.Git(t, work, "status", "--porcelain"), "a second render changed the package")
 
 			assert.Contains(t, diff, "+kind: Deployment", "the render adds the Deployment")
 			gotResults := resultList(t, fn, results, code)

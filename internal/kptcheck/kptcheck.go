@@ -21,29 +21,17 @@ import (
 	"github.com/vmcp-render/vmcp-render/internal/testpaths"
 )
 
-// Git runs git in dir as kpt's e2e runner does: no diff options or config
-// from the environment.
-func Git(t testing.TB, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_DIFF_OPTS=", "GIT_CONFIG_GLOBAL="+os.DevNull, "GIT_CONFIG_NOSYSTEM=1")
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "git %v: %s", args, out)
-	return string(out)
-}
-
 // GitCopy copies the package src into a fresh git repository with one
 // commit and returns its directory.
 func GitCopy(t testing.TB, src string) string {
 	t.Helper()
 	work := filepath.Join(t.TempDir(), filepath.Base(src))
 	testpaths.CopyTree(t, src, work)
-	Git(t, work, "init", "-q")
-	Git(t, work, "config", "user.name", "none")
-	Git(t, work, "config", "user.email", "none")
-	Git(t, work, "add", "--all")
-	Git(t, work, "commit", "-q", "-m", "before")
+	testpaths.Git(t, work, "init", "-q")
+	testpaths.Git(t, work, "config", "user.name", "none")
+	testpaths.Git(t, work, "config", "user.email", "none")
+	testpaths.Git(t, work, "add", "--all")
+	testpaths.Git(t, work, "commit", "-q", "-m", "before")
 	return work
 }
 
@@ -85,13 +73,13 @@ func RealRender(t *testing.T, kpt, src string, env []string, flags ...string) {
 	}
 	res := t.TempDir()
 	render(res)
-	Git(t, work, "add", "--all")
+	testpaths.Git(t, work, "add", "--all")
 	want, err := os.ReadFile(filepath.Join(src, ".expected", "diff.patch"))
 	require.NoError(t, err)
-	assert.Equal(t, string(want), Git(t, work, "diff", "--cached"), "real kpt renders what .expected/diff.patch says")
+	assert.Equal(t, string(want), testpaths.Git(t, work, "diff", "--cached"), "real kpt renders what .expected/diff.patch says")
 
 	render(t.TempDir())
-	assert.Empty(t, strings.TrimSpace(Git(t, work, "diff")), "a second render changed the package")
+	assert.Empty(t, strings.TrimSpace(testpaths.Git(t, work, "diff")), "a second render changed the package")
 
 	got, exp := readResults(t, filepath.Join(res, "results.yaml")), readResults(t, filepath.Join(src, ".expected", "results.yaml"))
 	assert.Equal(t, exp.ExitCode, got.ExitCode)

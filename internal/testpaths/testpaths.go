@@ -1,15 +1,18 @@
 // Package testpaths finds, for tests, the repository root and its reference
 // data (testdata/: the real operator's golden cases, the upstream CRDs, the
-// spec's worked scenarios; see testdata/README.md), and copies example trees
-// into scratch directories. A missing directory fails the test: reference
+// spec's worked scenarios; see testdata/README.md), copies example trees
+// into scratch directories and runs git on them. A missing directory fails the test: reference
 // checks are never skipped.
 package testpaths
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // Root is the directory holding go.mod, above the test's working directory.
@@ -107,4 +110,16 @@ func GoldenCases(t testing.TB) []string {
 	}
 	sort.Slice(dirs, func(i, j int) bool { return filepath.Base(dirs[i]) < filepath.Base(dirs[j]) })
 	return dirs
+}
+
+// Git runs git in dir as kpt's e2e runner does: no diff options or config
+// from the environment, so the user's Git settings never change a fixture.
+func Git(t testing.TB, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_DIFF_OPTS=", "GIT_CONFIG_GLOBAL="+os.DevNull, "GIT_CONFIG_NOSYSTEM=1")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "git %v: %s", args, out)
+	return string(out)
 }

@@ -107,12 +107,8 @@ func fixture(t *testing.T, bin string, mutate func(t *testing.T, example, bin st
 		mutate(t, example, bin)
 	}
 	git := func(args ...string) string {
-		cmd := exec.Command("git", append([]string{"-C", repo, "-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"}, args...)...)
-		// The user's Git configuration must not change the fixture.
-		cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
-		out, err := cmd.CombinedOutput()
-		require.NoError(t, err, "git %s (git is needed for the checkout fixture): %s", strings.Join(args, " "), out)
-		return strings.TrimSpace(string(out))
+		identity := []string{"-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"}
+		return strings.TrimSpace(testpaths.Git(t, repo, append(identity, args...)...))
 	}
 	git("init", "-q")
 	git("add", "-A")
