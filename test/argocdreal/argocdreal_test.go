@@ -26,15 +26,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"reflect"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
@@ -574,79 +574,6 @@ func addObject(t *testing.T, into map[string]object, o object, where string) {
 	into[k] = o
 }
 
-// compareObjects lists how got differs from want: objects missing or extra,
-// and the fields that differ inside objects of both.
-func compareObjects(want, got map[string]object) []string {
-	var diffs []string
-	for k := range want {
-		if _, ok := got[k]; !ok {
-			diffs = append(diffs, "missing "+k)
-		}
-	}
-	for k, o := range got {
-		w, ok := want[k]
-		if !ok {
-			diffs = append(diffs, "unexpected "+k)
-			continue
-		}
-		var fields []string
-		fieldDiffs("", w, o, &fields)
-		for _, f := range fields {
-			diffs = append(diffs, k+": "+f)
-		}
-	}
-	sort.Strings(diffs)
-	return diffs
-}
-
-func fieldDiffs(path string, want, got any, out *[]string) {
-	if len(*out) >= 20 {
-		return
-	}
-	wm, wok := want.(map[string]any)
-	gm, gok := got.(map[string]any)
-	if wok && gok {
-		keys := map[string]bool{}
-		for k := range wm {
-			keys[k] = true
-		}
-		for k := range gm {
-			keys[k] = true
-		}
-		sorted := make([]string, 0, len(keys))
-		for k := range keys {
-			sorted = append(sorted, k)
-		}
-		sort.Strings(sorted)
-		for _, k := range sorted {
-			fieldDiffs(path+"."+k, wm[k], gm[k], out)
-		}
-		return
-	}
-	wl, wok := want.([]any)
-	gl, gok := got.([]any)
-	if wok && gok && len(wl) == len(gl) {
-		for i := range wl {
-			fieldDiffs(fmt.Sprintf("%s[%d]", path, i), wl[i], gl[i], out)
-		}
-		return
-	}
-	if !reflect.DeepEqual(want, got) {
-		*out = append(*out, fmt.Sprintf("%s: want %s, got %s", path, short(want), short(got)))
-	}
-}
-
-func short(v any) string {
-	if v == nil {
-		return "nothing"
-	}
-	b, _ := json.Marshal(v)
-	if len(b) > 200 {
-		return string(b[:200]) + "…"
-	}
-	return string(b)
-}
-
 // fixture commits a copy of examples/argocd (edited by change, if given)
 // to a fresh git repository and returns its directory.
 func (r *rig) fixture(t *testing.T, name string, change func(app string)) string {
@@ -744,8 +671,8 @@ func TestPlugin(t *testing.T) {
 		if g.SourceType != "Plugin" {
 			t.Errorf("source type %q, want Plugin", g.SourceType)
 		}
-		if diffs := compareObjects(expected, g.objects(t)); len(diffs) > 0 {
-			t.Errorf("the manifests differ from examples/kustomization/expected/output.yaml:\n  %s%s", strings.Join(diffs, "\n  "), g.explain())
+		if d := cmp.Diff(expected, g.objects(t)); d != "" {
+			t.Errorf("the manifests differ from examples/kustomization/expected/output.yaml (-want +got):\n%s%s", d, g.explain())
 		}
 		// On success the function's warnings reach only the sidecar's log.
 		if !strings.Contains(g.sidecarLog, "[secret-absent]") {
@@ -786,8 +713,8 @@ func TestPlugin(t *testing.T) {
 			if g.SourceType != "Plugin" {
 				t.Fatalf("source type %q: the plugin did not claim the app, want Plugin%s", g.SourceType, g.explain())
 			}
-			if diffs := compareObjects(expected, g.objects(t)); len(diffs) > 0 {
-				t.Errorf("the manifests differ from the expected output:\n  %s", strings.Join(diffs, "\n  "))
+			if d := cmp.Diff(expected, g.objects(t)); d != "" {
+				t.Errorf("the manifests differ from the expected output (-want +got):\n%s", d)
 			}
 		})
 

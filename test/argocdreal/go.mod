@@ -9,6 +9,7 @@ toolchain go1.27.3
 
 require (
 	github.com/argoproj/argo-cd/v3 v3.6.1
+	github.com/google/go-cmp v0.7.0
 	github.com/sirupsen/logrus v1.10.2
 	k8s.io/apimachinery v0.37.0
 	k8s.io/klog/v2 v2.140.0
@@ -86,7 +87,6 @@ require (
 	github.com/golang/protobuf v1.5.4 // indirect
 	github.com/google/btree v1.1.3 // indirect
 	github.com/google/gnostic-models v0.7.1 // indirect
-	github.com/google/go-cmp v0.7.0 // indirect
 	github.com/google/go-github/v69 v69.2.0 // indirect
 	github.com/google/go-github/v88 v88.0.0 // indirect
 	github.com/google/go-jsonnet v0.22.0 // indirect
